@@ -1,0 +1,24 @@
+import { connect } from 'node:net'
+
+/**
+ * Whether a TCP service answers on 127.0.0.1:port. Service-backed tests use it to skip loudly on a
+ * laptop without Redis/Mosquitto; under `CI=true` a missing service is a failure, not a skip.
+ */
+export async function serviceAvailable(name: string, port: number, host = '127.0.0.1'): Promise<boolean> {
+  const up = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+  if (!up) {
+    const message = `[dskity tests] ${name} is not reachable on ${host}:${port}`
+    if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it (see .ci/run).`)
+    console.warn(`\n*** ${message}: SKIPPING ${name}-backed tests ***\n`)
+  }
+  return up
+}

@@ -1,0 +1,3 @@
+import { defineHook } from 'dskity'
+
+export default defineHook(({ logger }) => logger.info('notifications ready'))

@@ -1,0 +1,3 @@
+import { defineModule } from 'dskity'
+
+export default defineModule({ dependsOn: ['orders'] })

@@ -1,0 +1,5 @@
+import { defineHook } from 'dskity'
+
+export default defineHook(({ logger }) => {
+  logger.info('orders stopped')
+})

@@ -1,0 +1,54 @@
+import { DskityError, ErrorCodes } from '../errors.ts'
+import { readEnv, type SettingsEnvOverride } from './env.ts'
+import { mergeLayers, normalizeKeys } from './normalize.ts'
+import { configSchema, type DskityConfig, type DskityOptions } from './schema.ts'
+
+export interface ResolveOptionsInput {
+  /** Config file contents, highest precedence first (`--config` file, then the working-directory file). */
+  layers: Array<{ config: unknown; source: string }>
+  env?: NodeJS.ProcessEnv
+  /** Names of discovered modules, to map `DSKITY_MODULES__<NAME>__…` back to them. */
+  moduleNames?: string[]
+  /** Last-word overrides from CLI flags (`--log-level`). */
+  overrides?: DskityConfig
+}
+
+export interface ResolvedConfig {
+  options: DskityOptions
+  /** Module settings from the environment, applied against each module's schema at startup. */
+  settingsEnv: Record<string, SettingsEnvOverride[]>
+}
+
+/**
+ * Turns config layers + `DSKITY_*` env into validated `DskityOptions`: CLI overrides → env → files
+ * → defaults. Every problem is reported at once, each with its key path and where it came from.
+ *
+ * @example resolveConfig({ layers: [{ config: { kv: { store: 'redis' } }, source: 'dskity.config.ts' }] })
+ */
+export function resolveConfig(input: ResolveOptionsInput): ResolvedConfig {
+  const files = input.layers.map((l) => normalizeKeys(l.config ?? {}, configSchema))
+  const env = readEnv(input.env ?? {}, configSchema, input.moduleNames ?? [])
+  const merged = mergeLayers(input.overrides ?? {}, env.values, ...files)
+  const parsed = configSchema.safeParse(merged)
+  if (!parsed.success) {
+    const fileNames = input.layers.map((l) => l.source).join(', ') || 'built-in defaults'
+    const lines = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.')
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (path ? `${path}.${k}` : k)) : [path]
+      const origin = env.sources.get(path) ?? fileNames
+      const what = issue.code === 'unrecognized_keys' ? 'unknown key (remove it or check its spelling)' : issue.message.replace(/^Invalid input: /, '')
+      return `  - ${keys.join(', ') || '(root)'}: ${what} [from ${origin}]`
+    })
+    throw new DskityError(ErrorCodes.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, { issues: parsed.error.issues })
+  }
+  return { options: parsed.data, settingsEnv: env.settings }
+}
+
+/**
+ * Typed identity for `dskity.config.ts`.
+ *
+ * @example export default defineDskityConfig({ name: 'shop', kv: { store: 'redis' } })
+ */
+export function defineDskityConfig(config: DskityConfig): DskityConfig {
+  return config
+}

@@ -1,0 +1,160 @@
+import type { ConsolaInstance } from 'consola'
+import { createApp, toNodeListener, type App } from 'h3'
+import type { SettingsEnvOverride } from '../config/env.ts'
+import { DskityError, ErrorCodes } from '../errors.ts'
+import type { DskityOptions } from '../config/schema.ts'
+import { createSharedClients } from './clients.ts'
+import { builtinRoutes } from './builtins.ts'
+import { startModules, stopModules, type LifecycleContext, type ModuleRuntime } from './lifecycle.ts'
+import { createLogger } from './logger.ts'
+import { createMetrics, type DskityMetrics } from './metrics.ts'
+import { createPipeline, sendProblem, type RouteHandler } from './pipeline.ts'
+import { requestIdFrom } from './request-context.ts'
+import { createRouteTable } from './route-table.ts'
+import type { FileLoader, Manifest, TransportClients } from './types.ts'
+
+export interface CreateRuntimeOptions {
+  manifest: Manifest
+  load: FileLoader
+  options: DskityOptions
+  settingsEnv?: Record<string, SettingsEnvOverride[]>
+  logger?: ConsolaInstance
+  /** Development mode: error details in problem responses. */
+  dev?: boolean
+}
+
+export type RuntimeState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed'
+
+/** One assembled dskity service: the h3 app, its modules and clients, and their lifecycle. */
+export interface DskityRuntime {
+  app: App
+  /** A node:http request listener for the app. */
+  listener: ReturnType<typeof toNodeListener>
+  options: DskityOptions
+  logger: ConsolaInstance
+  metrics: DskityMetrics
+  /** Shared clients (module clients add `logger` and `settings`). */
+  clients: Omit<TransportClients, 'logger' | 'settings'>
+  readonly state: RuntimeState
+  /** Runs startup hooks in dependency order; `/health/ready` answers 200 once this resolves. */
+  start(): Promise<void>
+  /** Runs shutdown hooks in reverse order and closes every client. Idempotent. */
+  stop(): Promise<void>
+  /** Sets the URL the registry advertises (from the real listen address). */
+  setAdvertiseUrl(url: string): void
+  /** Marks the app as draining: responses carry `Connection: close`. */
+  setDraining(draining: boolean): void
+  /** Replaces the handler of route files (dev hot reload) without restarting modules. */
+  reloadRoutes(load: FileLoader): void
+}
+
+/**
+ * Assembles the runtime from a manifest: route table (built-ins + module routes, handlers loaded
+ * lazily through `load`), the request pipeline, shared clients and module lifecycle. Serves nothing
+ * by itself: hand `listener` to node:http (or use the test client).
+ *
+ * @example const rt = await createDskityRuntime({ manifest, load, options }); await rt.start()
+ */
+export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<DskityRuntime> {
+  const { manifest, options } = opts
+  const logger = opts.logger ?? createLogger({ format: options.common.logging.format, level: options.common.logging.level })
+  const metrics = createMetrics()
+  const dev = opts.dev ?? false
+  let state: RuntimeState = 'idle'
+  let draining = false
+  let load = opts.load
+  const enabled = enabledModules(manifest, options)
+  const app = createApp({
+    onError: (error, event) => void event.node.res.end(sendProblem({ dev, logger }, event, error, requestIdFrom(event.node.res.getHeader('x-request-id') as string))),
+  })
+  const shared = createSharedClients({ app, options, logger, metrics, moduleNames: enabled.map((m) => m.name) })
+  const modules: ModuleRuntime[] = enabled.map((manifestModule) => ({
+    manifest: manifestModule,
+    clients: { ...shared.base, logger: logger.withTag(manifestModule.name), settings: undefined },
+    started: false,
+    requestHooks: {},
+    unsubscribe: [],
+  }))
+  const table = createRouteTable<RouteHandler>()
+  for (const [method, path, handler] of builtinRoutes({ options, metrics, registry: () => shared.base.registry, moduleNames: enabled.map((m) => m.name), isStarted: () => state === 'started', readinessChecks: shared.readinessChecks })) {
+    table.add(method, path, { handler, template: path })
+  }
+  const fillRoutes = () => {
+    for (const mod of enabled) {
+      for (const route of mod.routes) table.add(route.method, route.path, { handler: lazyHandler(() => load, route.file), template: route.path, module: mod.name })
+    }
+  }
+  fillRoutes()
+  app.use(createPipeline({ options, table, modules: new Map(modules.map((m) => [m.manifest.name, m])), metrics, logger, dev, isDraining: () => draining }))
+  const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity') }
+
+  return {
+    app,
+    listener: toNodeListener(app),
+    options,
+    logger,
+    metrics,
+    clients: shared.base,
+    get state() {
+      return state
+    },
+    async start() {
+      if (state !== 'idle') throw new Error(`[dskity] runtime already ${state}`)
+      state = 'starting'
+      try {
+        await shared.open()
+        await startModules(lifecycle)
+        await shared.base.registry.start()
+        state = 'started'
+      } catch (error) {
+        state = 'failed'
+        await shared.close(0)
+        throw error
+      }
+    },
+    async stop() {
+      if (state === 'stopping' || state === 'stopped') return
+      const wasStarted = state === 'started'
+      state = 'stopping'
+      if (wasStarted) await stopModules(lifecycle)
+      await shared.close(options.common.shutdown.graceSeconds * 1000)
+      state = 'stopped'
+    },
+    setAdvertiseUrl: (url) => shared.base.registry.setUrl(url),
+    setDraining: (value) => void (draining = value),
+    reloadRoutes(next) {
+      load = next
+      lifecycle.load = next
+    },
+  }
+}
+
+// --- internal ---
+
+/** The manifest's enabled modules, minus those switched off at run time (`DSKITY_MODULES__X__ENABLED=false`). */
+function enabledModules(manifest: Manifest, options: DskityOptions) {
+  const enabled = manifest.modules.filter((m) => m.enabled && options.modules[m.name]?.enabled !== false)
+  const names = new Set(enabled.map((m) => m.name))
+  for (const mod of enabled) {
+    const missing = mod.dependsOn.find((d) => !names.has(d))
+    if (missing) throw new DskityError(ErrorCodes.MODULE_DISABLED_DEPENDENCY, `module \`${mod.name}\` depends on \`${missing}\`, which is disabled. Enable \`${missing}\` or disable \`${mod.name}\` too.`, { module: mod.name, dependency: missing })
+  }
+  return enabled
+}
+
+function lazyHandler(getLoad: () => FileLoader, file: string): RouteHandler {
+  let cached: { load: FileLoader; handler: Promise<RouteHandler> } | undefined
+  return async (event) => {
+    const load = getLoad()
+    if (!cached || cached.load !== load) {
+      const handler = load(file).then((m) => {
+        const fn = m.default
+        if (typeof fn !== 'function') throw new Error(`[dskity] ${file} must \`export default defineEventHandler(...)\`.`)
+        return fn as RouteHandler
+      })
+      cached = { load, handler }
+      handler.catch(() => (cached = undefined))
+    }
+    return (await cached.handler)(event)
+  }
+}

@@ -1,0 +1,58 @@
+import type { ServerResponse, IncomingMessage } from 'node:http'
+import type { DskityOptions } from '../config/schema.ts'
+
+/** Response headers from `common.securityHeaders`, computed once at startup. */
+export function compileSecurityHeaders(opts: DskityOptions['common']['securityHeaders']): Array<[string, string]> {
+  if (!opts.enabled) return []
+  const headers: Array<[string, string]> = [
+    ['X-Content-Type-Options', opts.xContentTypeOptions],
+    ['X-Frame-Options', opts.xFrameOptions],
+    ['Referrer-Policy', opts.referrerPolicy],
+    ['X-XSS-Protection', opts.xXssProtection],
+  ]
+  if (opts.strictTransportSecurity) headers.push(['Strict-Transport-Security', opts.strictTransportSecurity])
+  if (opts.contentSecurityPolicy) headers.push(['Content-Security-Policy', opts.contentSecurityPolicy])
+  for (const [name, value] of Object.entries(opts.customHeaders)) headers.push([name, value])
+  return headers.filter(([, v]) => v !== '')
+}
+
+/** Applies CORS to a request; returns `true` when it was a preflight that has been answered. */
+export type CorsHandler = (req: IncomingMessage, res: ServerResponse) => boolean
+
+/**
+ * Compiles `common.cors` once. Origins are matched against the allow-list; `Vary: Origin` is always
+ * sent; with credentials the request's origin is reflected (never `*`); preflights get 204.
+ */
+export function compileCors(opts: DskityOptions['common']['cors']): CorsHandler | undefined {
+  if (!opts.enabled) return undefined
+  const anyOrigin = opts.allowOrigins.includes('*')
+  const origins = new Set(opts.allowOrigins)
+  const methods = opts.allowMethods.includes('*') ? undefined : opts.allowMethods.join(', ')
+  const headers = opts.allowHeaders.includes('*') ? undefined : opts.allowHeaders.join(', ')
+  const expose = opts.exposeHeaders.join(', ')
+  return (req, res) => {
+    addVary(res, 'Origin')
+    const origin = req.headers.origin
+    if (!origin || !(anyOrigin || origins.has(origin))) return false
+    res.setHeader('Access-Control-Allow-Origin', anyOrigin && !opts.allowCredentials ? '*' : origin)
+    if (opts.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
+    if (expose) res.setHeader('Access-Control-Expose-Headers', expose)
+    if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false
+    res.setHeader('Access-Control-Allow-Methods', methods ?? String(req.headers['access-control-request-method']))
+    const requested = req.headers['access-control-request-headers']
+    if (headers ?? requested) res.setHeader('Access-Control-Allow-Headers', headers ?? String(requested))
+    res.setHeader('Access-Control-Max-Age', String(opts.maxAge))
+    addVary(res, 'Access-Control-Request-Method, Access-Control-Request-Headers')
+    res.statusCode = 204
+    res.setHeader('Content-Length', '0')
+    res.end()
+    return true
+  }
+}
+
+// --- internal ---
+
+function addVary(res: ServerResponse, value: string) {
+  const existing = res.getHeader('Vary')
+  res.setHeader('Vary', existing ? `${existing}, ${value}` : value)
+}

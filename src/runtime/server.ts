@@ -1,0 +1,153 @@
+import { createServer, type Server } from 'node:http'
+import type { Socket } from 'node:net'
+import { resolveConfig } from '../config/resolve.ts'
+import type { DskityConfig } from '../config/schema.ts'
+import { createDskityRuntime, type DskityRuntime } from './create-runtime.ts'
+import type { FileLoader, Manifest } from './types.ts'
+
+export interface StartServerOptions {
+  manifest: Manifest
+  load: FileLoader
+  /** Raw config object from the config file (env not applied yet). */
+  config: Record<string, unknown>
+  env?: NodeJS.ProcessEnv
+  host?: string
+  port?: number
+  /** Last-word overrides (CLI flags such as `--log-level`). */
+  overrides?: DskityConfig
+  /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit. */
+  handleSignals?: boolean
+  dev?: boolean
+}
+
+export interface RunningServer {
+  server: Server
+  /** The runtime currently serving (changes after `swap`). */
+  readonly runtime: DskityRuntime
+  url: string
+  /** Graceful shutdown: stop accepting, drain in-flight requests, stop modules, close clients. */
+  close(): Promise<void>
+  /**
+   * Stops the current runtime, then starts `next` and routes requests to it (dev reload). If `next`
+   * fails to start, the error is thrown and module routes answer 503 until the next swap.
+   */
+  swap(next: DskityRuntime): Promise<void>
+}
+
+/** Resolves config + env and assembles (but does not start) a runtime. */
+export async function createRuntimeFromConfig(opts: Pick<StartServerOptions, 'manifest' | 'load' | 'config' | 'env' | 'overrides' | 'dev'>): Promise<DskityRuntime> {
+  const env = opts.env ?? process.env
+  const { options, settingsEnv } = resolveConfig({ layers: [{ config: opts.config, source: opts.manifest.configFile ?? 'built-in config' }], env, moduleNames: opts.manifest.modules.map((m) => m.name), overrides: opts.overrides })
+  const dev = opts.dev ?? env.DSKITY_ENV === 'development'
+  return createDskityRuntime({ manifest: opts.manifest, load: opts.load, options, settingsEnv, dev })
+}
+
+/**
+ * Resolves the config (file + `DSKITY_*` env), assembles the runtime, listens, then runs startup
+ * hooks (so `/health/live` answers 200 and `/health/ready` 503 while they run). Used by
+ * `dskity run` and by the built bundle's entry.
+ *
+ * @example await startDskityServer({ manifest, load, config, env: process.env, port: 8000, handleSignals: true })
+ */
+export async function startDskityServer(opts: StartServerOptions): Promise<RunningServer> {
+  const env = opts.env ?? process.env
+  let runtime = await createRuntimeFromConfig(opts)
+  const options = runtime.options
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => runtime.listener(req, res))
+  const inFlight = new Set<Socket>()
+  server.on('request', (req, res) => {
+    inFlight.add(req.socket)
+    res.once('close', () => inFlight.delete(req.socket))
+  })
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${JSON.stringify({ type: 'about:blank', title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request', status })}`)
+  })
+  const port = opts.port ?? 8000
+  const host = opts.host ?? '0.0.0.0'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  const boundPort = typeof address === 'object' && address ? address.port : port
+  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`
+  if (!isExplicit(env, opts.config, 'advertiseUrl')) runtime.setAdvertiseUrl(url)
+  runtime.logger.withTag('dskity').info(`${options.name} listening on ${url}`)
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      runtime.setDraining(true)
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const grace = options.common.shutdown.graceSeconds * 1000
+      const drained = Promise.race([closed, new Promise((r) => setTimeout(r, grace).unref())])
+      // Connections that finish their last request become idle: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
+      await drained
+      clearInterval(sweep)
+      server.closeAllConnections()
+      await runtime.stop()
+    })())
+
+  if (opts.handleSignals) installSignalHandlers(() => runtime, close)
+  try {
+    await runtime.start()
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    throw error
+  }
+  runtime.logger.withTag('dskity').info(`ready: ${opts.manifest.modules.filter((m) => m.enabled).map((m) => m.name).join(', ') || 'no modules'}`)
+  const swap = async (next: DskityRuntime) => {
+    if (!isExplicit(env, opts.config, 'advertiseUrl')) next.setAdvertiseUrl(url)
+    // The previous runtime stops first: ports (gRPC) and connections are released before the next binds them.
+    const previous = runtime
+    await previous.stop()
+    runtime = next
+    await next.start()
+  }
+  return {
+    server,
+    get runtime() {
+      return runtime
+    },
+    url,
+    close,
+    swap,
+  }
+}
+
+// --- internal ---
+
+function installSignalHandlers(current: () => DskityRuntime, close: () => Promise<void>) {
+  let received = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    const runtime = current()
+    received++
+    if (received > 1) {
+      runtime.logger.warn(`${signal} again: exiting now`)
+      process.exit(1)
+    }
+    runtime.logger.withTag('dskity').info(`${signal}: shutting down gracefully`)
+    close().then(
+      () => process.exit(0),
+      (error) => {
+        runtime.logger.error('shutdown failed:', error)
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+}
+
+function isExplicit(env: NodeJS.ProcessEnv, config: Record<string, unknown>, key: string): boolean {
+  const common = (config.common ?? {}) as Record<string, unknown>
+  return env.DSKITY_COMMON__ADVERTISE_URL !== undefined || common[key] !== undefined || common.advertise_url !== undefined
+}

@@ -1,0 +1,5 @@
+import { defineHook } from 'dskity'
+
+export default defineHook(async ({ logger }) => {
+  logger.info('__NAME__ stopped')
+})

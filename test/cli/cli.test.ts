@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { fixtureDir, jsonRoute, moduleConfig } from '../fixture-dir.ts'
+import { runCli } from './run-cli.ts'
+
+describe('dskity validate', () => {
+  it('exits 0 for a valid app, with machine-readable --json', () => {
+    const res = runCli(['validate', 'playground', '--json'])
+    expect(res.code).toBe(0)
+    const out = JSON.parse(res.stdout)
+    expect(out).toMatchObject({ ok: true, exitCode: 0 })
+    expect(out.checks.map((c: { name: string }) => c.name)).toEqual(['config', 'modules'])
+  })
+
+  it('exits 1 for a cycle a → b → c → a and names all three', () => {
+    const root = fixtureDir({
+      'modules/a/module.config.ts': moduleConfig({ dependsOn: ['b'] }),
+      'modules/b/module.config.ts': moduleConfig({ dependsOn: ['c'] }),
+      'modules/c/module.config.ts': moduleConfig({ dependsOn: ['a'] }),
+    })
+    const res = runCli(['validate', root])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/a → b → c → a/)
+    const json = JSON.parse(runCli(['validate', root, '--json']).stdout)
+    expect(json).toMatchObject({ ok: false, exitCode: 1, checks: [{ ok: false, code: 'DSKITY_E_MODULE_CYCLE', details: { cycle: ['a', 'b', 'c'] } }] })
+  })
+
+  it('exits 2 when the --config file does not exist or does not parse', () => {
+    const missing = runCli(['validate', 'playground', '--config', 'nope.yaml'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/nope\.yaml .*does not exist/)
+    const root = fixtureDir({ 'dskity.config.yaml': 'name: [unclosed\n' })
+    const broken = runCli(['validate', root])
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toMatch(/cannot read config file .*dskity\.config\.yaml/)
+  })
+
+  it('exits 1 on an invalid config value, naming the key and the variable', () => {
+    const res = runCli(['validate', 'playground'], { env: { DSKITY_COMMON__CORS__MAX_AGE: 'ten' } })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/DSKITY_COMMON__CORS__MAX_AGE="ten" is not a number/)
+  })
+})
+
+describe('dskity list', () => {
+  it('prints the playground modules in dependency order with base paths, deps and counts', () => {
+    const res = runCli(['list', 'playground', '--json'])
+    expect(res.code).toBe(0)
+    const { modules } = JSON.parse(res.stdout)
+    expect(modules.map((m: { name: string }) => m.name).slice(0, 3)).toEqual(['catalog', 'orders', 'notifications'])
+    expect(modules.find((m: { name: string }) => m.name === 'orders')).toMatchObject({ basePath: '/orders', enabled: true, dependsOn: ['catalog'], routes: 4 })
+  })
+
+  it('--target disables the rest and notes pulled-in dependencies', () => {
+    const root = fixtureDir({ 'modules/a/routes/index.get.ts': jsonRoute({}), 'modules/b/module.config.ts': moduleConfig({ dependsOn: ['a'] }), 'modules/c/routes/index.get.ts': jsonRoute({}) })
+    const res = runCli(['list', root, '--target', 'b'])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/c\s+\/c\s+false/)
+    expect(res.stdout).toMatch(/note: target `b` pulls in its dependency `a`/)
+  })
+})
+
+describe('dskity (no command)', () => {
+  it('rejects an unknown command clearly', () => {
+    const res = runCli(['frobnicate'])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/unknown command `frobnicate`/)
+  })
+})

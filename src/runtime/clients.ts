@@ -16,8 +16,8 @@ import type { ReadinessCheck, TransportClients } from './types.ts'
 export interface SharedClients {
   base: Omit<TransportClients, 'logger' | 'settings'>
   readinessChecks: Map<string, ReadinessCheck>
-  /** Connects what needs connecting (gRPC server start); called before startup hooks. */
-  open(): Promise<void>
+  /** Starts what modules filled during their startup hooks (the gRPC server). */
+  afterStartup(): Promise<void>
   /** Closes every client; each step is bounded and logged, none can block the others. */
   close(graceMs: number): Promise<void>
 }
@@ -29,7 +29,7 @@ export interface SharedClients {
 export function createSharedClients(opts: { app: App; options: DskityOptions; logger: ConsolaInstance; metrics: DskityMetrics; moduleNames: string[] }): SharedClients {
   const { options, logger, metrics } = opts
   const log = logger.withTag('dskity')
-  const kv = createKv(options.kv, { onOperation: (op, ok) => metrics.kvOperation(op, ok) })
+  const kv = createKv(options.kv, { onOperation: (op, ok) => metrics.kvOperation(op, ok), logger: log })
   const events = createEventBus({
     listenerTimeoutMs: options.common.lifecycle.listenerTimeoutSeconds * 1000,
     logger: logger.withTag('events'),
@@ -51,8 +51,8 @@ export function createSharedClients(opts: { app: App; options: DskityOptions; lo
   return {
     base: { http: opts.app, events, kv: kv.storage, httpClient, mqtt, grpc, registry, resolver, options, registerReadinessCheck },
     readinessChecks,
-    async open() {
-      if (grpc && grpc.serviceCount() > 0) await grpc.start()
+    async afterStartup() {
+      if (grpc) await grpc.start()
     },
     async close(graceMs) {
       const step = async (name: string, fn: () => Promise<unknown> | unknown) => {

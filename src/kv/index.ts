@@ -1,0 +1,6 @@
+export { createKv, type KvHandle, type KvHooks, type KvOperation } from './create-kv.ts'
+export { memoryTtlDriver, toTtlSeconds, type MemoryTtlDriverOptions } from './memory-driver.ts'
+export { consulDriver, encodeKey as encodeConsulKey, decodeKey as decodeConsulKey, type ConsulDriverOptions } from './consul-driver.ts'
+export { resilientRedisDriver, type ResilientRedisDriverOptions } from './redis-driver.ts'
+export { ringDriver, type RingDriverOptions, type RingInstance } from './ring-driver.ts'
+export { HashRing, hash32, type HashRingOptions } from './hash-ring.ts'

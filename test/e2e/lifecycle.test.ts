@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url'
+import { Agent, request } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { HOSTS, startHost } from './hosts.ts'
+
+const APP = fileURLToPath(new URL('../fixtures/lifecycle-app', import.meta.url))
+const order = (output: string, kind: 'startup' | 'shutdown') => [...output.matchAll(new RegExp(`LIFECYCLE ${kind} (\\w+)`, 'g'))].map((m) => m[1])
+
+describe.each(HOSTS)('lifecycle (%s host)', (kind) => {
+  it('starts modules in dependency order and stops them in exact reverse, then exits 0', async () => {
+    const host = await startHost(kind, APP)
+    expect(order(host.output(), 'startup')).toEqual(['first', 'second', 'third'])
+    expect(await host.stop()).toBe(0)
+    expect(order(host.output(), 'shutdown')).toEqual(['third', 'second', 'first'])
+  })
+
+  it('a failing startup hook shuts down the started modules in reverse and exits non-zero naming the module', async () => {
+    const host = await startHost(kind, APP, { FAIL_STARTUP: 'second' }, { waitReady: false })
+    const code = await host.exited
+    expect(code).not.toBe(0)
+    expect(host.output()).toMatch(/module `second` failed to start: second cannot start/)
+    expect(order(host.output(), 'startup')).toEqual(['first'])
+    expect(order(host.output(), 'shutdown')).toEqual(['first'])
+  })
+
+  it('invalid module settings from env stop startup naming the module, the key and the reason', async () => {
+    const host = await startHost(kind, APP, { DSKITY_MODULES__SECOND__SETTINGS__MAX_ITEMS: 'abc' }, { waitReady: false })
+    expect(await host.exited).not.toBe(0)
+    expect(host.output()).toMatch(/module `second`: invalid settings:\s+- modules\.second\.settings\.maxItems: .*number.* \[from DSKITY_MODULES__SECOND__SETTINGS__MAX_ITEMS\]/)
+    expect(order(host.output(), 'startup')).toEqual([])
+  })
+
+  it('env module settings keep their declared type', async () => {
+    const host = await startHost(kind, APP, { DSKITY_MODULES__SECOND__SETTINGS__MAX_ITEMS: '5', DSKITY_MODULES__SECOND__SETTINGS__LABEL: '4.0' })
+    const res = await fetch(`${host.url}/second/settings`)
+    expect(await res.json()).toEqual({ maxItems: 5, label: '4.0' })
+    await host.stop()
+  })
+
+  it('case 7: SIGTERM during a keep-alive request lets it finish and exits promptly', async () => {
+    const host = await startHost(kind, APP)
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 })
+    // Warm the connection so the slow request travels on a kept-alive socket.
+    await (await request(`${host.url}/health/live`, { dispatcher: agent })).body.text()
+    const started = Date.now()
+    const slow = request(`${host.url}/first/slow?ms=1500`, { dispatcher: agent })
+    await new Promise((r) => setTimeout(r, 400))
+    host.proc.kill('SIGTERM')
+    const res = await slow
+    expect(res.statusCode).toBe(200)
+    expect(await res.body.json()).toEqual({ slept: 1500 })
+    const code = await host.exited
+    const total = Date.now() - started
+    expect(code).toBe(0)
+    expect(total).toBeLessThan(1500 + 1500)
+    expect(order(host.output(), 'shutdown')).toEqual(['third', 'second', 'first'])
+    await agent.close()
+  })
+})

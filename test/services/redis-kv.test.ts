@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Redis } from 'ioredis'
+import { configSchema } from '../../src/config/schema.ts'
+import { createKv, type KvHandle } from '../../src/kv/create-kv.ts'
+import { describeKvContract } from '../kv/contract.ts'
+import { serviceAvailable } from '../service-available.ts'
+
+const up = await serviceAvailable('Redis', 6379)
+const prefix = `dskity-test-${process.pid}-${Date.now()}`
+const url = 'redis://127.0.0.1:6379/0'
+const handles: KvHandle[] = []
+const open = (kv: Record<string, unknown>) => {
+  const handle = createKv(configSchema.parse({ kv }).kv)
+  handles.push(handle)
+  return handle
+}
+const rawClient = (handle: KvHandle) => handle.storage.getMount('').driver.getInstance!() as Redis
+
+afterAll(async () => {
+  for (const handle of handles) {
+    await handle.storage.clear().catch(() => {})
+    await handle.close().catch(() => {})
+  }
+})
+
+describe.skipIf(!up)('redis KV', () => {
+  describeKvContract('redis', ({ defaultTtlSeconds }) => open({ store: 'redis', defaultTtlSeconds, redis: { url, keyPrefix: `${prefix}:c` } }), (handle) => {
+    it('stores under kv.redis.keyPrefix with a native Redis TTL in ms', async () => {
+      await handle().storage.setItem('native:a', 'v', { ttl: 1.5 })
+      const client = rawClient(handle())
+      const pttl = await client.pttl(`${prefix}:c:native:a`)
+      expect(pttl).toBeGreaterThan(1000)
+      expect(pttl).toBeLessThanOrEqual(1500)
+      await handle().storage.setItem('native:b', 'v')
+      expect(await client.pttl(`${prefix}:c:native:b`)).toBe(-1)
+    })
+  })
+
+  describeKvContract('ring (redis + memory)', ({ defaultTtlSeconds }) =>
+    open({ store: 'ring', defaultTtlSeconds, redis: { keyPrefix: `${prefix}:r` }, ring: { nodes: [url, 'memory:a'] } }),
+  )
+
+  it('fails fast, bounded and without crashing, when Redis is unreachable', async () => {
+    const warnings: unknown[] = []
+    const handle = createKv(configSchema.parse({ kv: { store: 'redis', redis: { url: 'redis://127.0.0.1:1/0' } } }).kv, {
+      logger: { warn: (...a) => warnings.push(a) },
+    })
+    const started = Date.now()
+    await expect(handle.storage.setItem('a', 1)).rejects.toThrow(/Redis \(kv\.redis\.url = redis:\/\/127\.0\.0\.1:1\/0\)/)
+    await expect(handle.probe(1000)).rejects.toThrow(/KV backend kv\.redis\.url is unreachable/)
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(warnings.length).toBe(1)
+    await handle.close()
+  })
+})

@@ -1,0 +1,95 @@
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HOSTS, startHost, type RunningHost } from './hosts.ts'
+
+// One HTTP conformance suite, run against every host: "works in tests" and "works in the built
+// bundle" cannot drift apart.
+const PLAYGROUND = fileURLToPath(new URL('../../playground', import.meta.url))
+
+describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
+  let host: RunningHost
+  const get = (path: string, init?: RequestInit) => fetch(host.url + path, { redirect: 'manual', ...init })
+  beforeAll(async () => {
+    host = await startHost(kind, PLAYGROUND, { DSKITY_COMMON__LOGGING__LEVEL: 'warn' })
+  }, 240_000)
+  afterAll(async () => {
+    expect(await host.stop()).toBe(0)
+  })
+
+  it('GET / lists the enabled modules in start order', async () => {
+    const res = await get('/')
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body).toMatchObject({ name: 'playground', version: '0.1.0' })
+    expect(body.modules.indexOf('catalog')).toBeLessThan(body.modules.indexOf('orders'))
+    expect(body.modules.indexOf('orders')).toBeLessThan(body.modules.indexOf('notifications'))
+  })
+
+  it('health endpoints answer 200 and never redirect, with or without a trailing slash', async () => {
+    for (const path of ['/health/live', '/health/ready', '/health/live/', '/health/ready/']) {
+      const res = await get(path)
+      expect(res.status, path).toBe(200)
+    }
+  })
+
+  it('serves param, nested and catch-all routes', async () => {
+    expect(await (await get('/catalog/p2')).json()).toMatchObject({ id: 'p2', name: 'Pour-over kettle' })
+    const search = await (await get('/catalog/search/coffee/beans')).json()
+    expect(search).toMatchObject({ terms: ['coffee', 'beans'], products: [{ id: 'p1' }] })
+  })
+
+  it('POST with a JSON body creates an order; the event reaches another module', async () => {
+    const res = await get('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ productId: 'p3', quantity: 2 }) })
+    expect(res.status).toBe(201)
+    const order = await res.json()
+    expect(order).toMatchObject({ productId: 'p3', quantity: 2, totalCents: 1780 })
+    expect(await (await get(`/orders/${order.id}`)).json()).toEqual(order)
+    expect(await (await get(`/orders/${order.id}/items`)).json()).toEqual({ items: [{ productId: 'p3', name: 'Green tea', quantity: 2 }] })
+    const { sent } = await (await get('/notifications')).json()
+    expect(sent).toContain(`Order ${order.id}: 2 × p3`)
+  })
+
+  it('module settings come from the config file (orders.maxItems = 5)', async () => {
+    const res = await get('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ productId: 'p1', quantity: 6 }) })
+    expect(res.status).toBe(422)
+    expect(await res.json()).toMatchObject({ status: 422, title: 'Invalid order', detail: 'quantity must be ≤ 5' })
+  })
+
+  it('unknown route → 404 problem; wrong method → 405 problem with Allow', async () => {
+    const missing = await get('/nope/nothing')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toBe('application/problem+json')
+    expect(await missing.json()).toMatchObject({ status: 404, title: 'Not Found', request_id: missing.headers.get('x-request-id') })
+    const wrong = await get('/catalog', { method: 'DELETE' })
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD')
+    expect(await wrong.json()).toMatchObject({ status: 405 })
+  })
+
+  it('HEAD answers like GET without a body', async () => {
+    const res = await get('/catalog', { method: 'HEAD' })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/application\/json/)
+    expect(await res.text()).toBe('')
+  })
+
+  it('bad JSON → 400 problem, the handler never sees a raw string', async () => {
+    for (const body of ['{"a":1,}', '']) {
+      const res = await get('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+    }
+  })
+
+  it('keeps a well-formed X-Request-Id and echoes it', async () => {
+    const res = await get('/catalog', { headers: { 'x-request-id': 'trace-abc.123' } })
+    expect(res.headers.get('x-request-id')).toBe('trace-abc.123')
+  })
+
+  it('exposes Prometheus metrics labelled by route template', async () => {
+    await get('/catalog/p1')
+    const text = await (await get('/metrics')).text()
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/catalog\/:id",status="200"\} \d+/)
+    expect(text).not.toMatch(/route="\/catalog\/p1"/)
+  })
+})

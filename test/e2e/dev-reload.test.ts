@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { BIN, cleanEnv } from '../cli/run-cli.ts'
+import { fixtureDir, moduleConfig } from '../fixture-dir.ts'
+import { freePort } from './hosts.ts'
+
+const route = (message: string) => `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => ({ message: ${JSON.stringify(message)}, pid: process.pid }))\n`
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<{ value?: T; ms: number }> {
+  const started = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    const value = await fn().catch(() => undefined)
+    if (value !== undefined) return { value, ms: Date.now() - started }
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  return { ms: Date.now() - started }
+}
+
+describe('dskity dev', () => {
+  const root = fixtureDir({
+    'modules/hello/routes/index.get.ts': route('v1'),
+    'modules/hello/module.config.ts': moduleConfig({}),
+  })
+  let proc: ReturnType<typeof spawn> | undefined
+  let output = ''
+  afterAll(() => void proc?.kill('SIGKILL'))
+
+  it('serves an edited route within 2 s from the same process, survives a broken edit, and picks up new modules', async () => {
+    const port = await freePort()
+    proc = spawn(process.execPath, [BIN, 'dev', root, '--port', String(port), '--host', '127.0.0.1'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+    proc.stdout!.on('data', (d) => (output += d))
+    proc.stderr!.on('data', (d) => (output += d))
+    const url = `http://127.0.0.1:${port}`
+    const body = async (path = '/hello') => (await fetch(url + path)).json() as Promise<{ message?: string; pid?: number }>
+    const first = await waitFor(async () => ((await body()).message === 'v1' ? body() : undefined), 30_000)
+    expect(first.value?.message, output).toBe('v1')
+
+    writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), route('v2'))
+    const second = await waitFor(async () => ((await body()).message === 'v2' ? body() : undefined), 2000)
+    expect(second.value?.message, output).toBe('v2')
+    expect(second.value?.pid).toBe(first.value?.pid)
+
+    // A syntax error is logged; the last good version keeps serving.
+    writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), 'export default {{{')
+    await new Promise((r) => setTimeout(r, 500))
+    writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), route('v3'))
+    const third = await waitFor(async () => ((await body()).message === 'v3' ? body() : undefined), 2000)
+    expect(third.value?.message, output).toBe('v3')
+
+    // A new module folder is discovered without restarting the process.
+    writeFileSync(join(root, 'modules/hello/../hello/routes/ping.get.ts'), route('pong'))
+    const added = await waitFor(async () => ((await body('/hello/ping')).message === 'pong' ? body('/hello/ping') : undefined), 3000)
+    expect(added.value?.pid, output).toBe(first.value?.pid)
+    expect(proc.exitCode).toBeNull()
+  })
+})

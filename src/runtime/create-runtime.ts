@@ -67,7 +67,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
   const app = createApp({
     onError: (error, event) => void event.node.res.end(sendProblem({ dev, logger }, event, error, requestIdFrom(event.node.res.getHeader('x-request-id') as string))),
   })
-  const shared = createSharedClients({ app, options, logger, metrics, moduleNames: enabled.map((m) => m.name) })
+  const shared = await createSharedClients({ app, options, logger, metrics, moduleNames: enabled.map((m) => m.name) })
   const modules: ModuleRuntime[] = enabled.map((manifestModule) => ({
     manifest: manifestModule,
     clients: { ...shared.base, logger: logger.withTag(manifestModule.name), settings: undefined },
@@ -102,12 +102,14 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
       if (state !== 'idle') throw new Error(`[dskity] runtime already ${state}`)
       state = 'starting'
       try {
-        await shared.open()
+        await preloadRoutes(enabled, load)
         await startModules(lifecycle)
+        await shared.afterStartup()
         await shared.base.registry.start()
         state = 'started'
       } catch (error) {
         state = 'failed'
+        await stopModules(lifecycle)
         await shared.close(0)
         throw error
       }
@@ -143,18 +145,40 @@ function enabledModules(manifest: Manifest, options: DskityOptions) {
 }
 
 function lazyHandler(getLoad: () => FileLoader, file: string): RouteHandler {
-  let cached: { load: FileLoader; handler: Promise<RouteHandler> } | undefined
-  return async (event) => {
+  let loadedWith: FileLoader | undefined
+  let handler: RouteHandler | undefined
+  let pending: Promise<RouteHandler> | undefined
+  return (event) => {
     const load = getLoad()
-    if (!cached || cached.load !== load) {
-      const handler = load(file).then((m) => {
-        const fn = m.default
-        if (typeof fn !== 'function') throw new Error(`[dskity] ${file} must \`export default defineEventHandler(...)\`.`)
-        return fn as RouteHandler
-      })
-      cached = { load, handler }
-      handler.catch(() => (cached = undefined))
+    if (handler && loadedWith === load) return handler(event)
+    if (!pending || loadedWith !== load) {
+      loadedWith = load
+      handler = undefined
+      pending = importHandler(load, file).then(
+        (fn) => (handler = fn),
+        (error) => {
+          pending = undefined
+          throw error
+        },
+      )
     }
-    return (await cached.handler)(event)
+    return pending.then((fn) => fn(event))
+  }
+}
+
+async function importHandler(load: FileLoader, file: string): Promise<RouteHandler> {
+  const fn = (await load(file)).default
+  if (typeof fn !== 'function') throw new DskityError(ErrorCodes.MODULE_FILE, `${file} must \`export default defineEventHandler(...)\`.`, { file })
+  return fn as RouteHandler
+}
+
+/** Loads every route file before startup hooks run, so a broken file fails startup naming it. */
+async function preloadRoutes(modules: Manifest['modules'], load: FileLoader) {
+  for (const route of modules.flatMap((m) => m.routes)) {
+    try {
+      await importHandler(load, route.file)
+    } catch (error) {
+      throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${route.module}\`: cannot load route file ${route.file}: ${(error as Error)?.message ?? error}`, { module: route.module, file: route.file }, { cause: error })
+    }
   }
 }

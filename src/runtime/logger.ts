@@ -9,33 +9,47 @@ export interface CallSite {
   file?: string
 }
 
+/**
+ * When the reporter captures the caller's stack for `function`/`line`:
+ * `all` (every record, ~2–4 µs each), `warn` (warn/error/fatal only; cheaper records get the
+ * logger's tag as `function` and `0` as `line`), `off` (never).
+ */
+export type CallSiteMode = 'all' | 'warn' | 'off'
+
 export interface LoggerOptions {
   format: DskityOptions['common']['logging']['format']
   level: DskityOptions['common']['logging']['level']
+  /** @default 'all' */
+  callSite?: CallSiteMode
   /** Where records go. @default process.stdout */
   write?: (line: string) => void
 }
 
 const CALLSITE = Symbol.for('dskity.callsite')
+/** consola record types mapped onto the levels log shippers know. */
+const LEVEL_NAMES: Record<string, string> = { log: 'info', success: 'info', ready: 'info', start: 'info', box: 'info', fail: 'error', verbose: 'trace' }
 
 /**
  * Creates the service's root logger (consola) with dskity's reporter: every record carries
- * `request_id` (from the request context), `module`, `function` and `line`.
- * Use `logger.withTag(module)` for a module's logger.
+ * `request_id` (from the request context), `module`, `function` and `line`. Repeated records are
+ * never throttled or merged (consola's default would drop them). Use `logger.withTag(module)` for
+ * a module's logger.
  *
  * @example const logger = createLogger({ format: 'json', level: 'info' }); logger.withTag('orders').info('ready')
  */
 export function createLogger(opts: LoggerOptions): ConsolaInstance {
-  const write = opts.write ?? ((line: string) => process.stdout.write(line))
-  const reporter: ConsolaReporter = {
-    log: (record) => write(opts.format === 'json' ? formatJson(record) : formatText(record)),
-  }
-  return createConsola({ level: LogLevels[opts.level], reporters: [reporter], defaults: {} })
+  const write = opts.write ?? ((line: string) => void process.stdout.write(line))
+  const capture = opts.callSite ?? 'all'
+  const format = opts.format === 'json' ? formatJson : formatText
+  const reporter: ConsolaReporter = { log: (record) => write(format(record, capture)) }
+  return createConsola({ level: LogLevels[opts.level], reporters: [reporter], defaults: {}, throttle: 0 })
 }
 
 /**
- * Logs with an explicit call site, skipping the stack capture (for the framework's own hot-path
- * records such as the access log).
+ * Attaches an explicit call site to a record's fields, so the reporter skips the stack capture (for
+ * the framework's own hot-path records such as the access log).
+ *
+ * @example logger.info('GET / 200', withCallSite({ status: 200 }, { function: 'accessLog', line: 0 }))
  */
 export function withCallSite<T extends object>(args: T, site: CallSite): T {
   Object.defineProperty(args, CALLSITE, { value: site, enumerable: false })
@@ -44,9 +58,9 @@ export function withCallSite<T extends object>(args: T, site: CallSite): T {
 
 // --- internal ---
 
-function baseRecord(record: LogObject): Record<string, unknown> {
+function baseRecord(record: LogObject, capture: CallSiteMode): Record<string, unknown> {
   const ctx = useRequestContext()
-  const args = [...record.args]
+  const args = record.args.slice()
   let fields: Record<string, unknown> | undefined
   let site: CallSite | undefined
   const last = args[args.length - 1]
@@ -54,12 +68,17 @@ function baseRecord(record: LogObject): Record<string, unknown> {
     site = (last as Record<symbol, CallSite>)[CALLSITE]
     if (site || args.length > 1) fields = args.pop() as Record<string, unknown>
   }
-  site ??= captureCallSite()
+  const level = LEVEL_NAMES[record.type] ?? record.type
+  if (!site) {
+    const wanted = capture === 'all' || (capture === 'warn' && record.level <= LogLevels.warn)
+    site = wanted ? captureCallSite() : { function: record.tag || '<unknown>', line: 0 }
+  }
   const error = args.find((a): a is Error => a instanceof Error)
-  const message = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))).join(' ')
+  let message = ''
+  for (const a of args) message += (message ? ' ' : '') + (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))
   return {
     time: record.date.toISOString(),
-    level: record.type === 'log' ? 'info' : record.type,
+    level,
     msg: message,
     request_id: ctx?.requestId ?? null,
     module: record.tag || ctx?.module || null,
@@ -70,28 +89,34 @@ function baseRecord(record: LogObject): Record<string, unknown> {
   }
 }
 
-function formatJson(record: LogObject): string {
-  return safeJson(baseRecord(record)) + '\n'
+function formatJson(record: LogObject, capture: CallSiteMode): string {
+  return safeJson(baseRecord(record, capture)) + '\n'
 }
 
-function formatText(record: LogObject): string {
-  const r = baseRecord(record)
-  const { time, level, msg, request_id, module, function: fn, line, error, ...rest } = r
+function formatText(record: LogObject, capture: CallSiteMode): string {
+  const { time, level, msg, request_id, module, function: fn, line, error, ...rest } = baseRecord(record, capture)
   const extras = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson(v)}`)
   const err = error ? `\n${(error as { stack?: string }).stack ?? ''}` : ''
   return `${time} ${String(level).toUpperCase().padEnd(5)} [${module ?? '-'}] ${msg}${extras.length ? ' ' + extras.join(' ') : ''} (request_id=${request_id ?? '-'} ${fn}:${line})${err}\n`
 }
 
+const INTERNAL_FRAME = /node_modules[\\/]consola|[\\/]runtime[\\/]logger\.|node:internal/
+
+/** The first stack frame outside consola and this file. Structured frames: no stack string is built. */
 function captureCallSite(): CallSite {
-  const holder: { stack?: string } = {}
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 16
+  const holder: { stack?: NodeJS.CallSite[] } = {}
+  const { stackTraceLimit, prepareStackTrace } = Error
+  Error.stackTraceLimit = 12
+  Error.prepareStackTrace = (_error, frames) => frames
   Error.captureStackTrace(holder, captureCallSite)
-  Error.stackTraceLimit = limit
-  for (const frame of (holder.stack ?? '').split('\n').slice(1)) {
-    if (/node_modules[\\/]consola|[\\/]runtime[\\/]logger\.|node:internal/.test(frame)) continue
-    const m = frame.match(/at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/)
-    if (m) return { function: m[1]?.replace(/^async /, '') || '<anonymous>', line: Number(m[3]), file: m[2] }
+  const frames = holder.stack ?? []
+  Error.prepareStackTrace = prepareStackTrace
+  Error.stackTraceLimit = stackTraceLimit
+  for (const frame of frames) {
+    const file = frame.getFileName() ?? ''
+    if (!file || INTERNAL_FRAME.test(file)) continue
+    const name = frame.getFunctionName() ?? frame.getMethodName()
+    return { function: name || '<anonymous>', line: frame.getLineNumber() ?? 0, file }
   }
   return { function: '<unknown>', line: 0 }
 }

@@ -77,7 +77,7 @@ async function serve(p: PipelineOptions, event: H3Event, match: ReturnType<Pipel
       throw new ProblemDetail({ status: 404, title: 'Not Found', detail: `No route matches ${method} ${event.path.split('?')[0]}.` })
     }
     event.context.params = match.params
-    event.context.matchedRoute = { path: match.template }
+    event.context.matchedRoute = { path: match.target.template } as never
     limitRequestBody(event, maxBody)
     if (!mod) return await match.target.handler(event)
     if (!mod.started) throw new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: `Module \`${mod.manifest.name}\` is not started.` }, { 'Retry-After': '1' })

@@ -97,6 +97,10 @@ describe('#dskity/manifest virtual module', () => {
     expect(keys).toHaveLength(6)
   })
 
+  it('refuses an output folder that would empty the project', async () => {
+    await expect(buildBundle({ manifest, config, rootDir: fixture, outputDir: '..' })).rejects.toThrow(/contains the project/)
+  })
+
   it('names the config key that cannot be embedded as JSON', () => {
     expect(() => generateManifestModule({ manifest, config: { common: { cors: { origin: () => true } } } })).toThrow(/config key `common\.cors\.origin` holds a function/)
   })

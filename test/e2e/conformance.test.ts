@@ -4,11 +4,16 @@ import { HOSTS, startHost, type RunningHost } from './hosts.ts'
 
 // One HTTP conformance suite, run against every host: "works in tests" and "works in the built
 // bundle" cannot drift apart.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any
 const PLAYGROUND = fileURLToPath(new URL('../../playground', import.meta.url))
 
 describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
   let host: RunningHost
-  const get = (path: string, init?: RequestInit) => fetch(host.url + path, { redirect: 'manual', ...init })
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(host.url + path, { redirect: 'manual', ...init })
+    return res as Omit<Response, 'json'> & { json: () => Promise<Json> }
+  }
   beforeAll(async () => {
     host = await startHost(kind, PLAYGROUND, { DSKITY_COMMON__LOGGING__LEVEL: 'warn' })
   }, 240_000)

@@ -9,6 +9,7 @@
  */
 import { config, loaders, manifest } from '#dskity/manifest'
 import { startDskityServer } from '../runtime/server.ts'
+import { isDskityError } from '../errors.ts'
 import type { FileLoader } from '../runtime/types.ts'
 
 const env = process.env
@@ -22,7 +23,8 @@ const load: FileLoader = (file) => {
 try {
   await startDskityServer({ manifest, load, config, env, host: listenHost(env), port: listenPort(env), handleSignals: true })
 } catch (error) {
-  console.error('[dskity] startup failed:', error)
+  // Errors a user can fix are printed as their message alone; anything else with its stack.
+  console.error(isDskityError(error) ? error.message : `[dskity] startup failed: ${(error as Error)?.stack ?? String(error)}`)
   process.exit(1)
 }
 

@@ -1,5 +1,5 @@
 import { createFetch, type $Fetch } from 'ofetch'
-import { Agent, Headers as UndiciHeaders, fetch as undiciFetch } from 'undici'
+import type { Agent, fetch as undiciFetch } from 'undici'
 import type { DskityOptions } from '../config/schema.ts'
 
 /** Config of the shared HTTP client (`common.httpClient`). */
@@ -13,11 +13,12 @@ export interface HttpClientContext {
 
 /**
  * The shared HTTP client: an ofetch `$Fetch` over one undici connection pool.
- * `close()` ends the pool (after it, every call fails); `dispatcher` is the pool itself.
+ * `close()` ends the pool (after it, every call fails); `getDispatcher()` gives the pool itself.
+ * undici is loaded on the first call, so a service that never calls out doesn't pay for it at startup.
  */
 export type HttpClient = $Fetch & {
-  /** The undici `Agent` every call goes through. */
-  readonly dispatcher: Agent
+  /** The undici `Agent` every call goes through (created on first use). */
+  getDispatcher(): Promise<Agent>
   /** Closes the pool: waits for running requests, then closes its sockets. Idempotent. */
   close(): Promise<void>
 }
@@ -49,37 +50,43 @@ const KEEP_ALIVE_IDLE_MS = 4_000
 export function createHttpClient(opts: HttpClientOptions, ctx: HttpClientContext = {}): HttpClient {
   const timeoutMs = Math.max(1, Math.round(opts.timeoutSeconds * 1000))
   const keepAlive = opts.maxKeepaliveConnections > 0
-  const agent = new Agent({
-    connections: opts.maxConnections > 0 ? opts.maxConnections : null,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: { timeout: timeoutMs },
-    ...(keepAlive ? { keepAliveTimeout: KEEP_ALIVE_IDLE_MS } : { pipelining: 0 }),
-  })
+  let undici: Promise<{ agent: Agent; fetch: typeof undiciFetch; Headers: typeof globalThis.Headers }> | undefined
+  const load = () =>
+    (undici ??= import('undici').then((m) => ({
+      fetch: m.fetch,
+      Headers: m.Headers as unknown as typeof globalThis.Headers,
+      agent: new m.Agent({
+        connections: opts.maxConnections > 0 ? opts.maxConnections : null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        connect: { timeout: timeoutMs },
+        ...(keepAlive ? { keepAliveTimeout: KEEP_ALIVE_IDLE_MS } : { pipelining: 0 }),
+      }),
+    })))
 
   // Wrapping fetch (not an `onRequest` default) so a caller's own hooks cannot drop the header.
   let closing: Promise<void> | undefined
-  const fetchWithPool = (input: FetchInput, init: FetchInit = {}) => {
-    if (closing) return Promise.reject(new Error(CLOSED_MESSAGE))
+  const fetchWithPool = async (input: FetchInput, init: FetchInit = {}) => {
+    if (closing) throw new Error(CLOSED_MESSAGE)
     const requestId = ctx.getRequestId?.()
+    const { agent, fetch, Headers } = await load()
     let headers = init.headers
     if (requestId) {
-      const h = new UndiciHeaders(headers)
+      const h = new Headers(headers as ConstructorParameters<typeof Headers>[0])
       if (!h.has('x-request-id')) h.set('x-request-id', requestId)
-      headers = h
+      headers = h as never
     }
-    return undiciFetch(input, { ...init, headers, dispatcher: init.dispatcher ?? agent })
+    return fetch(input, { ...init, headers, dispatcher: init.dispatcher ?? agent })
   }
 
   const $fetch = createFetch({
     fetch: fetchWithPool as unknown as typeof globalThis.fetch,
-    Headers: UndiciHeaders as unknown as typeof Headers,
     defaults: { timeout: timeoutMs, retry: 0 },
   })
 
   return Object.assign($fetch, {
-    dispatcher: agent,
-    close: () => (closing ??= agent.close()),
+    getDispatcher: async () => (await load()).agent,
+    close: () => (closing ??= undici ? undici.then(({ agent }) => agent.close()) : Promise.resolve()),
   })
 }
 

@@ -3,7 +3,6 @@ import type { DskityOptions } from '../config/schema.ts'
 import { memoryTtlDriver, toTtlSeconds } from './memory-driver.ts'
 import { consulDriver } from './consul-driver.ts'
 import { ringDriver } from './ring-driver.ts'
-import { resilientRedisDriver } from './redis-driver.ts'
 
 /** The operations {@link KvHooks.onOperation} reports (metrics labels). */
 export type KvOperation = 'get' | 'set' | 'has' | 'remove' | 'keys' | 'clear'
@@ -98,7 +97,8 @@ function nodeMaker(spec: string, key: string, options: DskityOptions['kv'], logg
   if (/^memory:./.test(spec)) return () => memoryTtlDriver({})
   if (/^rediss?:\/\//.test(spec)) {
     const label = `${key} = ${mask(checkUrl(spec, key))}`
-    return () => resilientRedisDriver({ url: spec, keyPrefix: options.redis.keyPrefix, label, logger })
+    // ioredis loads on first use: a service on the in-memory store never pays for it at startup.
+    return () => lazyDriver('redis', () => import('./redis-driver.ts').then((m) => m.resilientRedisDriver({ url: spec, keyPrefix: options.redis.keyPrefix, label, logger })))
   }
   if (/^consul\+https?:\/\//.test(spec)) {
     const url = checkUrl(spec.slice('consul+'.length), key)
@@ -106,6 +106,26 @@ function nodeMaker(spec: string, key: string, options: DskityOptions['kv'], logg
   }
   const forms = '`memory:<name>`, `redis://host:6379/0` or `consul+http://host:8500`'
   return fail(`${key} = ${JSON.stringify(mask(spec))} is not a KV node: use ${forms}.`)
+}
+
+/** A driver that creates the real one on first use (to keep heavy clients off the cold start). */
+function lazyDriver(name: string, create: () => Promise<Driver>): Driver {
+  let real: Promise<Driver> | undefined
+  const get = () => (real ??= create())
+  const call = (method: string) => async (...args: unknown[]) => {
+    const fn = ((await get()) as unknown as Record<string, (...a: unknown[]) => unknown>)[method]
+    return fn(...args)
+  }
+  return {
+    name,
+    hasItem: call('hasItem'),
+    getItem: call('getItem'),
+    setItem: call('setItem'),
+    removeItem: call('removeItem'),
+    getKeys: call('getKeys'),
+    clear: call('clear'),
+    dispose: async () => (real ? (await real).dispose?.() : undefined),
+  } as Driver
 }
 
 const OPERATIONS: [string, KvOperation][] = Object.entries({

@@ -78,7 +78,14 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
 
 /** Aliases that make `import … from 'dskity'` in user files resolve to this copy of dskity. */
 export function dskityAlias(): Record<string, string> {
-  const src = resolve(dirname(new URL(import.meta.url).pathname), '..')
+  const here = new URL(import.meta.url).pathname
+  // Running from the published bundle (dist/*.mjs, entries beside their chunks): user files import
+  // that bundle too, so the process holds one copy of dskity whichever entry loaded it first.
+  if (here.endsWith('.mjs')) {
+    const dist = dirname(here)
+    return { 'dskity/testing': resolve(dist, 'testing.mjs'), 'dskity/vitest': resolve(dist, 'vitest.mjs'), dskity: resolve(dist, 'index.mjs') }
+  }
+  const src = resolve(dirname(here), '..')
   return {
     'dskity/testing': resolve(src, 'testing/index.ts'),
     'dskity/vitest': resolve(src, 'testing/vitest.ts'),

@@ -6,6 +6,7 @@ import type { DskityRuntime } from '../runtime/create-runtime.ts'
 import { mergeLayers } from '../config/normalize.ts'
 import { createTestSettings } from './test-settings.ts'
 
+/** Options of {@link createTestApp}. */
 export interface CreateTestAppOptions {
   /** Service folder (holding `dskity.config.*` and `modules/`). @default process.cwd() */
   rootDir?: string
@@ -21,6 +22,7 @@ export interface CreateTestAppOptions {
 
 /** A dskity app assembled in-process for tests. */
 export interface TestApp {
+  /** The runtime (modules, clients, the h3 app). */
   runtime: DskityRuntime
   /** Node request listener (what a server would call). */
   listener: DskityRuntime['listener']

@@ -3,15 +3,21 @@ import type { TestApp } from './test-app.ts'
 
 /** A response as the test client returns it. */
 export interface TestResponse<T = unknown> {
+  /** HTTP status code. */
   status: number
+  /** Response headers (case-insensitive `get`). */
   headers: Headers
   /** Parsed JSON for JSON / problem+json responses, else the text. */
   body: T
+  /** The raw body text. */
   text: string
 }
 
+/** Per-request options of the test client. */
 export interface TestRequestOptions {
+  /** Request headers. */
   headers?: Record<string, string>
+  /** Query parameters, appended to the path. */
   query?: Record<string, string>
   /** A string or Buffer is sent as is; anything else as JSON. */
   body?: unknown

@@ -1,8 +1,9 @@
 import { describe, expect, it, afterAll } from 'vitest'
+import { fileURLToPath } from 'node:url'
 import { createTestApp, createTestClient } from 'dskity/testing'
 
 // The app is assembled in-process from the service folder (no build, no port).
-const app = await createTestApp({ rootDir: new URL('../..', import.meta.url).pathname, targets: ['__NAME__'] })
+const app = await createTestApp({ rootDir: fileURLToPath(new URL('../..', import.meta.url)), targets: ['__NAME__'] })
 const client = createTestClient({ app })
 afterAll(() => app.close())
 

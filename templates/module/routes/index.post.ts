@@ -1,4 +1,4 @@
-import { defineEventHandler, ProblemDetail, readBody, useClients, useModuleSettings } from 'dskity'
+import { defineEventHandler, ProblemDetail, readBody, setResponseStatus, useClients, useModuleSettings } from 'dskity'
 import mod from '../module.config'
 
 /** POST /__NAME__ with `{ "item": "..." }` — stores an item and emits `__NAME__.item-added`. */
@@ -14,6 +14,6 @@ export default defineEventHandler(async (event) => {
   items.push(body.item)
   await kv.setItem('__NAME__:items', items)
   await events.emit('__NAME__.item-added', { item: body.item })
-  event.node.res.statusCode = 201
+  setResponseStatus(event, 201)
   return { item: body.item, count: items.length }
 })

@@ -1,0 +1,3 @@
+import { defineEventHandler } from 'dskity'
+
+export default defineEventHandler(() => ({ hello: 'world' }))

@@ -5,6 +5,7 @@ import { build, createNitro, prepare } from 'nitropack'
 import type { RollupConfig } from 'nitropack/types'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { Manifest } from '../runtime/types.ts'
+import { copyModuleAssets, moduleFileUrls } from './module-assets.ts'
 import { generateManifestModule, MANIFEST_MODULE_ID } from './virtual-manifest.ts'
 
 /** Options of {@link buildBundle}. */
@@ -87,7 +88,8 @@ export async function buildBundle(opts: BuildBundleOptions): Promise<BuildBundle
       debug: false,
       experimental: { asyncContext: false, tasks: false, websocket: false, database: false, openAPI: false, wasm: false },
       typescript: { generateTsConfig: false, generateRuntimeConfigTypes: false },
-      esbuild: { options: { target: 'node20' } },
+      // Transpile TypeScript also under node_modules (dskity's own src when installed from npm).
+      esbuild: { options: { target: 'node20', exclude: /node_modules\/.*\.[cm]?jsx?$/ } },
       virtual: { [MANIFEST_MODULE_ID]: manifestSource },
       externals: { inline: [srcDir, ...userDirs] },
     },
@@ -95,7 +97,7 @@ export async function buildBundle(opts: BuildBundleOptions): Promise<BuildBundle
     { c12: { configFile: 'nitro.dskity-ignored', rcFile: false, globalRc: false, packageJson: false } },
   )
   nitro.hooks.hook('rollup:before', (_nitro, rollupConfig) => {
-    rollupConfig.plugins = [resolveDskity(dskityEntry), ...(rollupConfig.plugins ?? [])]
+    rollupConfig.plugins = [resolveDskity(dskityEntry), moduleFileUrls(opts.manifest), ...(rollupConfig.plugins ?? [])]
     keepSideEffects(rollupConfig, [srcDir, rootDir])
     nameModuleChunks(rollupConfig, opts.manifest)
     rollupConfig.onwarn = (warning) => {
@@ -112,6 +114,7 @@ export async function buildBundle(opts: BuildBundleOptions): Promise<BuildBundle
   } finally {
     await nitro.close()
   }
+  copyModuleAssets(opts.manifest, join(outputDir, 'server'))
   const entry = join(outputDir, 'server', 'index.mjs')
   return { outputDir, entry, durationMs: Math.round(performance.now() - started), warnings }
 }

@@ -13,6 +13,8 @@ export interface KvHooks {
   onOperation?: (op: KvOperation, ok: boolean) => void
   /** Where connection problems (Redis going away) are reported. Default: `console`. */
   logger?: { warn(...args: unknown[]): void }
+  /** Bound of each remote command (Redis, Consul), in ms. The runtime passes the readiness probe timeout. @default 2000 */
+  commandTimeoutMs?: number
 }
 
 /** A configured KV store and its lifecycle. */
@@ -54,7 +56,7 @@ export function createKv(options: DskityOptions['kv'], hooks: KvHooks = {}): KvH
   // Validate every node before connecting any, so a bad spec leaves no socket behind.
   const makers = specs.map(([spec, key], i) => {
     if (specs.findIndex(([other]) => other === spec) < i) fail(`${key} repeats ${JSON.stringify(mask(spec))}: list each node once.`)
-    return { spec, key, make: nodeMaker(spec, key, options, hooks.logger ?? console) }
+    return { spec, key, make: nodeMaker(spec, key, options, hooks.logger ?? console, hooks.commandTimeoutMs) }
   })
   const leaves = makers.map(({ spec, key, make }) => ({ spec, key, driver: make() }))
   const driver =
@@ -93,16 +95,16 @@ export function createKv(options: DskityOptions['kv'], hooks: KvHooks = {}): KvH
 type Logger = NonNullable<KvHooks['logger']>
 
 /** Validates one node spec and returns how to create its driver. */
-function nodeMaker(spec: string, key: string, options: DskityOptions['kv'], logger: Logger): () => Driver {
+function nodeMaker(spec: string, key: string, options: DskityOptions['kv'], logger: Logger, timeoutMs?: number): () => Driver {
   if (/^memory:./.test(spec)) return () => memoryTtlDriver({})
   if (/^rediss?:\/\//.test(spec)) {
     const label = `${key} = ${mask(checkUrl(spec, key))}`
     // ioredis loads on first use: a service on the in-memory store never pays for it at startup.
-    return () => lazyDriver('redis', () => import('./redis-driver.ts').then((m) => m.resilientRedisDriver({ url: spec, keyPrefix: options.redis.keyPrefix, label, logger })))
+    return () => lazyDriver('redis', () => import('./redis-driver.ts').then((m) => m.resilientRedisDriver({ url: spec, keyPrefix: options.redis.keyPrefix, label, logger, timeoutMs })))
   }
   if (/^consul\+https?:\/\//.test(spec)) {
     const url = checkUrl(spec.slice('consul+'.length), key)
-    return () => consulDriver({ url, keyPrefix: options.consul.keyPrefix, token: options.consul.token })
+    return () => consulDriver({ url, keyPrefix: options.consul.keyPrefix, token: options.consul.token, timeoutMs })
   }
   const forms = '`memory:<name>`, `redis://host:6379/0` or `consul+http://host:8500`'
   return fail(`${key} = ${JSON.stringify(mask(spec))} is not a KV node: use ${forms}.`)

@@ -29,7 +29,8 @@ export interface SharedClients {
 export async function createSharedClients(opts: { app: App; options: DskityOptions; logger: ConsolaInstance; metrics: DskityMetrics; moduleNames: string[] }): Promise<SharedClients> {
   const { options, logger, metrics } = opts
   const log = logger.withTag('dskity')
-  const kv = createKv(options.kv, { onOperation: (op, ok) => metrics.kvOperation(op, ok), logger: log })
+  // A KV command never waits longer than a readiness probe: no request hangs on a frozen backend.
+  const kv = createKv(options.kv, { onOperation: (op, ok) => metrics.kvOperation(op, ok), logger: log, commandTimeoutMs: options.common.health.probeTimeoutSeconds * 1000 })
   const events = createEventBus({
     listenerTimeoutMs: options.common.lifecycle.listenerTimeoutSeconds * 1000,
     logger: logger.withTag('events'),

@@ -31,7 +31,7 @@ export interface LoadedConfigFiles {
  *
  * @example const { layers } = await loadConfigFiles({ cwd: 'playground' })
  */
-export async function loadConfigFiles(opts: { cwd: string; configFile?: string }): Promise<LoadedConfigFiles> {
+export async function loadConfigFiles(opts: { cwd: string; configFile?: string; invocationDir?: string }): Promise<LoadedConfigFiles> {
   const cwd = resolve(opts.cwd)
   if (!existsSync(cwd)) {
     throw new DskityError(ErrorCodes.CONFIG_NOT_FOUND, `service folder ${cwd} does not exist.`, { file: cwd })
@@ -39,16 +39,31 @@ export async function loadConfigFiles(opts: { cwd: string; configFile?: string }
   const layers: LoadedConfigFiles['layers'] = []
   let explicit: string | undefined
   if (opts.configFile) {
-    explicit = resolve(cwd, opts.configFile)
-    if (!existsSync(explicit)) {
-      throw new DskityError(ErrorCodes.CONFIG_NOT_FOUND, `config file ${explicit} (from --config) does not exist.`, { file: explicit })
+    // Relative to where the command runs (like any CLI path), else to the service folder.
+    const candidates = [...new Set([resolve(opts.invocationDir ?? process.cwd(), opts.configFile), resolve(cwd, opts.configFile)])]
+    explicit = candidates.find((f) => existsSync(f))
+    if (!explicit) {
+      throw new DskityError(ErrorCodes.CONFIG_NOT_FOUND, `config file ${candidates.join(' (or ')}${candidates.length > 1 ? ')' : ''} (from --config) does not exist.`, { file: candidates[0] })
     }
-    layers.push({ config: await readConfigFile(explicit), source: explicit })
+    layers.push({ config: anchorSearchPaths(await readConfigFile(explicit), dirname(explicit)), source: explicit })
   }
   const local = CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((f) => existsSync(f))
-  if (local && local !== explicit) layers.push({ config: await readConfigFile(local), source: local })
+  if (local && local !== explicit) layers.push({ config: anchorSearchPaths(await readConfigFile(local), cwd), source: local })
   const configFile = explicit ?? local
-  return { rootDir: explicit ? dirname(explicit) : cwd, layers, configFile }
+  return { rootDir: cwd, layers, configFile }
+}
+
+/**
+ * Search paths are relative to the file that lists them (SPEC §1): an entry naming a folder next to
+ * that file becomes absolute; anything else (an npm package, a folder of the service) stays as is.
+ */
+function anchorSearchPaths(config: Record<string, unknown>, fileDir: string): Record<string, unknown> {
+  for (const key of ['modulesSearchPaths', 'modules_search_paths', 'modules-search-paths']) {
+    const list = config[key]
+    if (!Array.isArray(list)) continue
+    config[key] = list.map((entry) => (typeof entry === 'string' && existsSync(resolve(fileDir, entry)) ? resolve(fileDir, entry) : entry))
+  }
+  return config
 }
 
 /** Reads one config file of any supported format into a plain object. */

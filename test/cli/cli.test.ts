@@ -34,6 +34,18 @@ describe('dskity validate', () => {
     expect(broken.stderr).toMatch(/cannot read config file .*dskity\.config\.yaml/)
   })
 
+  it('--config is found relative to the working directory or the service folder', () => {
+    expect(runCli(['validate', 'playground', '--config', 'playground/profiles/redis.yaml']).code).toBe(0)
+    expect(runCli(['validate', 'playground', '--config', 'profiles/redis.yaml']).code).toBe(0)
+  })
+
+  it('search paths in a config file are relative to that file', () => {
+    const root = fixtureDir({ 'conf/extra.yaml': 'modules_search_paths: [../more, modules]\n', 'more/extra/routes/index.get.ts': jsonRoute({}), 'modules/base/routes/index.get.ts': jsonRoute({}) })
+    const res = runCli(['list', root, '--config', `${root}/conf/extra.yaml`, '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    expect(JSON.parse(res.stdout).modules.map((m: { name: string }) => m.name)).toEqual(['base', 'extra'])
+  })
+
   it('exits 1 on an invalid config value, naming the key and the variable', () => {
     const res = runCli(['validate', 'playground'], { env: { DSKITY_COMMON__CORS__MAX_AGE: 'ten' } })
     expect(res.code).toBe(1)

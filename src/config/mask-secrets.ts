@@ -1,5 +1,5 @@
 /** Key fragments that mark a value as secret, compared without case, `_` or `-`. */
-const SECRET_KEY_PARTS = ['password', 'passwd', 'token', 'secret', 'apikey', 'privatekey', 'accesskey', 'credentials']
+const SECRET_KEY_PARTS = ['password', 'passwd', 'token', 'secret', 'apikey', 'privatekey', 'accesskey', 'credential']
 const MASK = '***'
 
 /**
@@ -20,14 +20,38 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PARTS.some((part) => k.includes(part))
 }
 
-/** Masks credential-looking content in a string. */
+/**
+ * Masks credential-looking content in a string, wherever it appears in it: the password of
+ * `scheme://user:pass@host` (user and host stay), secret query parameters (`?token=…`), Vault
+ * tokens (`hvs.…`, `hvb.…`, `hvr.…`, legacy `s.…`) and `sk-…` API keys.
+ *
+ * @example maskSecretString('Bearer sk-abcdefghijklmnopqrstu') // 'Bearer ***'
+ */
 export function maskSecretString(value: string): string {
-  if (/^(hvs|hvb|hvr)\.[A-Za-z0-9_-]{20,}$/.test(value) || /^s\.[A-Za-z0-9]{24}$/.test(value)) return MASK
-  if (/^sk-[A-Za-z0-9_-]{16,}$/.test(value) || /^sk-(proj|ant|live|test)-[A-Za-z0-9_-]{8,}$/.test(value)) return MASK
-  return value.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]+)(@)/gi, `$1${MASK}$3`)
+  if (!SUSPECT.test(value)) return value
+  return value
+    .replace(URL_PASSWORD, `$1${MASK}$3`)
+    .replace(QUERY_PARAM, (all, sep: string, name: string, v: string) => (v && isSecretKey(decodeSafe(name)) ? `${sep}${name}=${MASK}` : all))
+    .replace(VAULT_TOKEN, MASK)
+    .replace(SK_KEY, MASK)
 }
 
 // --- internal ---
+
+/** Cheap pre-check: most config strings contain none of these and skip the regexes. */
+const SUSPECT = /[:@=]|\b(?:hv[sbr]|s)\.|\bsk-/
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]+)(@)/gi
+const QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g
+const VAULT_TOKEN = /\b(?:hv[sbr]\.[A-Za-z0-9_-]{20,}|s\.[A-Za-z0-9]{24}(?![A-Za-z0-9]))/g
+const SK_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g
+
+function decodeSafe(name: string): string {
+  try {
+    return decodeURIComponent(name)
+  } catch {
+    return name
+  }
+}
 
 function mask(value: unknown, secret: boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => mask(v, secret))

@@ -41,7 +41,9 @@ export function builtinRoutes(ctx: BuiltinContext): Array<[string, string, Route
     rows.push(['GET', '/_core/services.json', async (e) => (guard(e), { service: o.name, instances: await services() })])
     rows.push(['GET', '/_core/services', async (e) => (guard(e), html(e, renderServicesHtml(await services(), o.name)))])
     if (o.common.admin.showConfig) {
-      const view = () => (o.common.admin.maskSecrets ? maskSecrets(o) : o)
+      // Masked once, on first use: a deep copy, so the live options are never touched.
+      let masked: unknown
+      const view = () => (o.common.admin.maskSecrets ? (masked ??= maskSecrets(o)) : o)
       rows.push(['GET', '/_core/config.json', (e) => (guard(e), view())])
       rows.push(['GET', '/_core/config', (e) => (guard(e), html(e, `<!doctype html><meta charset="utf-8"><title>${escapeHtml(o.name)} config</title><pre>${escapeHtml(JSON.stringify(view(), null, 2))}</pre>`))])
     }
@@ -82,17 +84,27 @@ async function readiness(ctx: BuiltinContext, event: H3Event) {
 
 function adminGuard(token: string | null): (event: H3Event) => void {
   if (!token) return () => {}
-  const expected = createHash('sha256').update(token).digest()
+  const expected = digest(Buffer.from(token, 'utf8'))
   return (event) => {
-    const header = getHeader(event, 'authorization') ?? ''
-    const given = header.startsWith('Bearer ') ? header.slice(7) : ''
-    // Hash both sides so the comparison is constant-time whatever the lengths.
-    const ok = timingSafeEqual(createHash('sha256').update(given).digest(), expected) && given.length > 0
-    if (!ok) throw new ProblemDetail({ status: 401, title: 'Unauthorized', detail: 'A valid `Authorization: Bearer <token>` header is required.' }, { 'WWW-Authenticate': 'Bearer' })
+    const match = /^Bearer[ \t]+(\S.*)$/i.exec(getHeader(event, 'authorization') ?? '')
+    // Node decodes header bytes as latin1: turn them back into the bytes the client sent, so a
+    // UTF-8 token matches. Both sides are hashed, so the comparison is constant-time whatever the
+    // lengths (empty, huge, multi-byte) and never throws.
+    const given = digest(Buffer.from(match?.[1]?.trim() ?? '', 'latin1'))
+    if (!(timingSafeEqual(given, expected) && match)) {
+      throw new ProblemDetail({ status: 401, title: 'Unauthorized', detail: 'A valid `Authorization: Bearer <token>` header is required (common.admin.token).' }, { 'WWW-Authenticate': 'Bearer realm="dskity-admin"' })
+    }
   }
+}
+
+function digest(bytes: Buffer): Buffer {
+  return createHash('sha256').update(bytes).digest()
 }
 
 function html(event: H3Event, body: string): string {
   setResponseHeader(event, 'Content-Type', 'text/html; charset=utf-8')
+  // The admin pages style themselves inline (no scripts, no external assets): allow just that.
+  const csp = event.node.res.getHeader('Content-Security-Policy')
+  if (typeof csp === 'string' && !/style-src/.test(csp)) setResponseHeader(event, 'Content-Security-Policy', `${csp}; style-src 'unsafe-inline'`)
   return body
 }

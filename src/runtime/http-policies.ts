@@ -1,7 +1,12 @@
 import type { ServerResponse, IncomingMessage } from 'node:http'
 import type { DskityOptions } from '../config/schema.ts'
 
-/** Response headers from `common.securityHeaders`, computed once at startup. */
+/**
+ * Response headers from `common.securityHeaders`, computed once at startup (empty values and
+ * `null` are left out; `customHeaders` keep their names as written and come last, so they win).
+ *
+ * @example for (const [name, value] of compileSecurityHeaders(options.common.securityHeaders)) res.setHeader(name, value)
+ */
 export function compileSecurityHeaders(opts: DskityOptions['common']['securityHeaders']): Array<[string, string]> {
   if (!opts.enabled) return []
   const headers: Array<[string, string]> = [
@@ -20,8 +25,13 @@ export function compileSecurityHeaders(opts: DskityOptions['common']['securityHe
 export type CorsHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
 /**
- * Compiles `common.cors` once. Origins are matched against the allow-list; `Vary: Origin` is always
- * sent; with credentials the request's origin is reflected (never `*`); preflights get 204.
+ * Compiles `common.cors` once. Origins are matched exactly against the allow-list (`*` = any);
+ * `Vary: Origin` is sent on every response; with credentials the allowed origin is reflected, never
+ * `*` (the Fetch standard forbids the pair); every preflight (`OPTIONS` + `Origin` +
+ * `Access-Control-Request-Method`) is answered 204 here, with the allow headers only when the
+ * origin is allowed, so module code never sees preflights.
+ *
+ * @example const cors = compileCors(options.common.cors); if (cors?.(req, res)) return // preflight answered
  */
 export function compileCors(opts: DskityOptions['common']['cors']): CorsHandler | undefined {
   if (!opts.enabled) return undefined
@@ -30,18 +40,25 @@ export function compileCors(opts: DskityOptions['common']['cors']): CorsHandler 
   const methods = opts.allowMethods.includes('*') ? undefined : opts.allowMethods.join(', ')
   const headers = opts.allowHeaders.includes('*') ? undefined : opts.allowHeaders.join(', ')
   const expose = opts.exposeHeaders.join(', ')
+  const maxAge = String(opts.maxAge)
   return (req, res) => {
     addVary(res, 'Origin')
     const origin = req.headers.origin
-    if (!origin || !(anyOrigin || origins.has(origin))) return false
-    res.setHeader('Access-Control-Allow-Origin', anyOrigin && !opts.allowCredentials ? '*' : origin)
-    if (opts.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
-    if (expose) res.setHeader('Access-Control-Expose-Headers', expose)
-    if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false
-    res.setHeader('Access-Control-Allow-Methods', methods ?? String(req.headers['access-control-request-method']))
-    const requested = req.headers['access-control-request-headers']
-    if (headers ?? requested) res.setHeader('Access-Control-Allow-Headers', headers ?? String(requested))
-    res.setHeader('Access-Control-Max-Age', String(opts.maxAge))
+    const preflight = req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] !== undefined
+    const allowed = origin !== undefined && (anyOrigin || origins.has(origin))
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', anyOrigin && !opts.allowCredentials ? '*' : origin)
+      if (opts.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
+      if (expose && !preflight) res.setHeader('Access-Control-Expose-Headers', expose)
+    }
+    if (!preflight) return false
+    if (allowed) {
+      // `*` in allowMethods/allowHeaders reflects the request (a literal `*` means nothing with credentials).
+      res.setHeader('Access-Control-Allow-Methods', methods ?? String(req.headers['access-control-request-method']))
+      const requested = req.headers['access-control-request-headers']
+      if (headers ?? requested) res.setHeader('Access-Control-Allow-Headers', headers ?? String(requested))
+      res.setHeader('Access-Control-Max-Age', maxAge)
+    }
     addVary(res, 'Access-Control-Request-Method, Access-Control-Request-Headers')
     res.statusCode = 204
     res.setHeader('Content-Length', '0')

@@ -66,13 +66,14 @@ export function isProblemDetail(error: unknown): error is ProblemDetail {
 /**
  * Turns anything thrown by a handler into a ProblemDetail: ProblemDetail as is, h3 `createError`
  * errors with their status/message/data, anything else as a generic 500 (its message is never
- * sent outside development — it goes to the log).
+ * sent outside development — it goes to the log). Only h3 errors are trusted for their status: an
+ * arbitrary error carrying `statusCode` (an upstream `FetchError` 404, say) is a 500 of ours.
  */
 export function toProblemDetail(error: unknown, opts: { dev: boolean }): { problem: ProblemDetail; unexpected: boolean } {
   if (isProblemDetail(error)) return { problem: error, unexpected: false }
   const e = error as { statusCode?: number; status?: number; statusMessage?: string; message?: string; data?: unknown; unhandled?: boolean; cause?: unknown }
   const status = e?.statusCode ?? e?.status
-  if (typeof status === 'number' && status >= 400 && status <= 599 && !e.unhandled) {
+  if (isH3Error(error) && typeof status === 'number' && status >= 400 && status <= 599 && !e.unhandled) {
     const data = e.data && typeof e.data === 'object' && !Array.isArray(e.data) ? (e.data as Record<string, unknown>) : e.data !== undefined ? { data: e.data } : {}
     const title = e.statusMessage || STATUS_CODES[status]
     const detail = e.message && e.message !== title ? e.message : undefined
@@ -84,5 +85,10 @@ export function toProblemDetail(error: unknown, opts: { dev: boolean }): { probl
 }
 
 // --- internal ---
+
+/** h3's `createError` result, from any copy of h3 (its class carries a static `__h3_error__`). */
+function isH3Error(error: unknown): boolean {
+  return (error as { constructor?: { __h3_error__?: unknown } } | null)?.constructor?.__h3_error__ === true
+}
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'request_id'])

@@ -8,7 +8,7 @@ import type { FileLoader } from '../runtime/types.ts'
  * some of them so the next load reads them fresh (dev hot reload).
  */
 export function createUserFileLoader(): { jiti: Jiti; load: FileLoader; importDefault: (file: string) => Promise<unknown>; forget: (predicate: (file: string) => boolean) => number } {
-  const jiti = createJiti(import.meta.url, { alias: dskityAlias(), moduleCache: true, fsCache: false, interopDefault: false })
+  const jiti = createJiti(import.meta.url, { alias: dskityAlias(), moduleCache: true, fsCache: true, interopDefault: false })
   return {
     jiti,
     load: (file) => jiti.import<Record<string, unknown>>(file),

@@ -76,7 +76,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     unsubscribe: [],
   }))
   const table = createRouteTable<RouteHandler>()
-  for (const [method, path, handler] of builtinRoutes({ options, metrics, registry: () => shared.base.registry, moduleNames: enabled.map((m) => m.name), isStarted: () => state === 'started', readinessChecks: shared.readinessChecks })) {
+  for (const [method, path, handler] of builtinRoutes({ options, metrics, registry: () => shared.base.registry, moduleNames: enabled.map((m) => m.name), isStarted: () => state === 'started' && !draining, readinessChecks: shared.readinessChecks })) {
     table.add(method, path, { handler, template: path })
   }
   const fillRoutes = () => {
@@ -174,11 +174,11 @@ async function importHandler(load: FileLoader, file: string): Promise<RouteHandl
 
 /** Loads every route file before startup hooks run, so a broken file fails startup naming it. */
 async function preloadRoutes(modules: Manifest['modules'], load: FileLoader) {
-  for (const route of modules.flatMap((m) => m.routes)) {
-    try {
-      await importHandler(load, route.file)
-    } catch (error) {
-      throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${route.module}\`: cannot load route file ${route.file}: ${(error as Error)?.message ?? error}`, { module: route.module, file: route.file }, { cause: error })
-    }
-  }
+  await Promise.all(
+    modules.flatMap((m) => m.routes).map((route) =>
+      importHandler(load, route.file).catch((error) => {
+        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${route.module}\`: cannot load route file ${route.file}: ${(error as Error)?.message ?? error}`, { module: route.module, file: route.file }, { cause: error })
+      }),
+    ),
+  )
 }

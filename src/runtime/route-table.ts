@@ -61,7 +61,7 @@ export function createRouteTable<H>() {
       if (!sealed) seal()
       const q = rawPath.indexOf('?')
       let path = q === -1 ? rawPath : rawPath.slice(0, q)
-      if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '') || '/'
+      if (path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) path = path.replace(/\/+$/, '') || '/'
       const found = radix.lookup(path)
       if (!found) return { params: {} }
       const entry = found.entry
@@ -108,14 +108,15 @@ function allowOf<H>(entry: Entry<H>): string[] {
 }
 
 function decodeParams(params: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (!params) return out
-  for (const [k, v] of Object.entries(params)) {
+  if (!params) return {}
+  for (const k in params) {
+    const v = params[k]
+    if (!v.includes('%')) continue
     try {
-      out[k] = decodeURIComponent(v)
+      params[k] = decodeURIComponent(v)
     } catch {
-      out[k] = v
+      // A malformed escape stays as sent.
     }
   }
-  return out
+  return params
 }

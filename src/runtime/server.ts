@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { Socket } from 'node:net'
+import { Server as NetServer } from 'node:net'
 import { resolveConfig } from '../config/resolve.ts'
 import type { DskityConfig } from '../config/schema.ts'
 import { createDskityRuntime, type DskityRuntime } from './create-runtime.ts'
@@ -54,11 +54,6 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   let runtime = await createRuntimeFromConfig(opts)
   const options = runtime.options
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => runtime.listener(req, res))
-  const inFlight = new Set<Socket>()
-  server.on('request', (req, res) => {
-    inFlight.add(req.socket)
-    res.once('close', () => inFlight.delete(req.socket))
-  })
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy()
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
@@ -82,14 +77,19 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   let closing: Promise<void> | undefined
   const close = () =>
     (closing ??= (async () => {
+      // From here on every response asks its client to close the connection, and readiness fails.
       runtime.setDraining(true)
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
       const grace = options.common.shutdown.graceSeconds * 1000
-      const drained = Promise.race([closed, new Promise((r) => setTimeout(r, grace).unref())])
-      // Connections that finish their last request become idle: close them as they do.
-      const sweep = setInterval(() => server.closeIdleConnections(), 50)
-      await drained
+      const deadline = Date.now() + grace
+      // Accept what the kernel already queued, then stop listening. net's close (not http's): Node's
+      // http close also drops "idle" sockets, which includes ones whose request is still unparsed.
+      await sleep(Math.min(50, grace))
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
+      // Let requests already on the wire be read before idle keep-alive sockets are closed.
+      await sleep(Math.min(250, Math.max(0, deadline - Date.now())))
+      const sweep = setInterval(() => server.closeIdleConnections(), 25)
+      server.closeIdleConnections()
+      await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))])
       clearInterval(sweep)
       server.closeAllConnections()
       await runtime.stop()
@@ -124,6 +124,8 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
 }
 
 // --- internal ---
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 function installSignalHandlers(current: () => DskityRuntime, close: () => Promise<void>) {
   let received = 0

@@ -7,6 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildBundle, generateManifestModule } from '../../src/nitro/index.ts'
 import type { Manifest, ManifestModule } from '../../src/runtime/types.ts'
+import { createJiti } from 'jiti'
+import { dskityAlias } from '../../src/config/load.ts'
 
 const fixture = fileURLToPath(new URL('../fixtures/build-app', import.meta.url))
 const config = { name: 'build-app', common: { logging: { accessLog: false } }, modules: { hello: { settings: { greeting: 'hi' } } } }
@@ -82,12 +84,15 @@ describe('#dskity/manifest virtual module', () => {
 
   it('is deterministic, sorted, and safe for any path', async () => {
     const odd = structuredClone(manifest)
-    odd.modules[0].routes.push({ module: 'hello', path: '/hello/odd', file: '/tmp/we"ird\\dir/it\'s.ts' })
+    // A disabled module's files stay behind lazy import()s, so the odd path is never loaded here.
+    odd.modules.push({ ...structuredClone(odd.modules[0]), name: 'odd', enabled: false, configFile: undefined, events: [], hooks: {}, routes: [{ module: 'odd', path: '/odd', file: '/tmp/we"ird\\dir/it\'s.ts' }] })
     const source = generateManifestModule({ manifest: odd, config })
     expect(generateManifestModule({ manifest: structuredClone(odd), config })).toBe(source)
     const dir = mkdtempSync(join(tmpdir(), 'dskity-vm-'))
     writeFileSync(join(dir, 'manifest.mjs'), source)
-    const mod = (await import(/* @vite-ignore */ pathToFileURL(join(dir, 'manifest.mjs')).href)) as { manifest: Manifest; config: unknown; loaders: Record<string, unknown> }
+    // Enabled modules' files are imported statically (TypeScript): evaluate it the way the CLI loads user code.
+    const jiti = createJiti(import.meta.url, { alias: dskityAlias() })
+    const mod = (await jiti.import(pathToFileURL(join(dir, 'manifest.mjs')).href)) as { manifest: Manifest; config: unknown; loaders: Record<string, unknown> }
     rmSync(dir, { recursive: true, force: true })
     expect(mod.manifest).toEqual(odd)
     expect(mod.config).toEqual(config)
@@ -95,6 +100,8 @@ describe('#dskity/manifest virtual module', () => {
     expect(keys).toEqual([...keys].sort())
     expect(keys).toContain('/tmp/we"ird\\dir/it\'s.ts')
     expect(keys).toHaveLength(6)
+    expect(source).toMatch(/^import \* as _0 from /m)
+    expect(source).toContain('() => import("/tmp/we\\"ird')
   })
 
   it('refuses an output folder that would empty the project', async () => {

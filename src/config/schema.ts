@@ -91,6 +91,10 @@ const loggingSchema = z
       .default('info')
       .describe('Lowest level written.'),
     accessLog: bool(true, 'Write one `info` record per request.'),
+    callSite: z
+      .enum(['all', 'warn', 'off'])
+      .default('all')
+      .describe('When log records capture their caller (function/line): every record, warn and above only, or never.'),
   })
   .strict()
 

@@ -57,7 +57,7 @@ export interface DskityRuntime {
  */
 export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<DskityRuntime> {
   const { manifest, options } = opts
-  const logger = opts.logger ?? createLogger({ format: options.common.logging.format, level: options.common.logging.level })
+  const logger = opts.logger ?? createLogger({ format: options.common.logging.format, level: options.common.logging.level, callSite: options.common.logging.callSite })
   const metrics = createMetrics()
   const dev = opts.dev ?? false
   let state: RuntimeState = 'idle'

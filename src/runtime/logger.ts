@@ -27,8 +27,19 @@ export interface LoggerOptions {
 }
 
 const CALLSITE = Symbol.for('dskity.callsite')
-const FAST = Symbol.for('dskity.logger.fastInfo')
-type FastInfo = (msg: string, fields: object) => void
+const FAST = Symbol.for('dskity.logger.accessLog')
+
+/** One access-log record: what the pipeline knows when a response has finished. */
+export interface AccessRecord {
+  method: string
+  path: string
+  status: number
+  durationMs: number
+  route: string
+  requestId: string
+  module: string
+}
+type AccessWriter = (r: AccessRecord) => void
 /** consola record types mapped onto the levels log shippers know. */
 const LEVEL_NAMES: Record<string, string> = { log: 'info', success: 'info', ready: 'info', start: 'info', box: 'info', fail: 'error', verbose: 'trace' }
 
@@ -46,23 +57,28 @@ export function createLogger(opts: LoggerOptions): ConsolaInstance {
   const format = opts.format === 'json' ? formatJson : formatText
   const reporter: ConsolaReporter = { log: (record) => write(format(record, capture)) }
   const logger = createConsola({ level: LogLevels[opts.level], reporters: [reporter], defaults: {}, throttle: 0 })
-  // The framework's per-request records skip consola's machinery: same format, same sink.
-  const fast: FastInfo = (msg, fields) => write(format({ date: new Date(), type: 'info', level: LogLevels.info, tag: '', args: [msg, fields] } as unknown as LogObject, capture))
-  Object.defineProperty(logger, FAST, { value: fast })
+  // The access log skips consola's machinery: one fixed-shape object per record, same sink.
+  const access: AccessWriter =
+    opts.format === 'json'
+      ? (r) =>
+          write(
+            JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `${r.method} ${r.path} ${r.status}`, request_id: r.requestId, module: r.module, function: 'accessLog', line: 0, status: r.status, duration_ms: r.durationMs, route: r.route }) + '\n',
+          )
+      : (r) => write(`${new Date().toISOString()} INFO  [${r.module}] ${r.method} ${r.path} ${r.status} status=${r.status} duration_ms=${r.durationMs} route=${r.route} (request_id=${r.requestId} accessLog:0)\n`)
+  Object.defineProperty(logger, FAST, { value: access })
   return capture === 'off' ? logger : instrument(logger)
 }
 
 /**
- * Writes one `info` record with an explicit call site (see `withCallSite`) as cheaply as possible:
- * straight to the reporter when `logger` comes from `createLogger`, else through `logger.info`.
- * The caller checks the level first.
+ * Writes one access-log record (`info`) as cheaply as possible: straight to the sink when `logger`
+ * comes from `createLogger`, else through `logger.info`. The caller checks the level first.
  *
- * @example logInfoFast(logger, 'GET / 200', withCallSite({ request_id: id, module: 'dskity' }, site))
+ * @example logAccess(logger, { method: 'GET', path: '/', status: 200, durationMs: 0.4, route: '/', requestId, module: 'dskity' })
  */
-export function logInfoFast(logger: ConsolaInstance, msg: string, fields: object): void {
-  const fast = (logger as unknown as Record<symbol, FastInfo | undefined>)[FAST]
-  if (fast) fast(msg, fields)
-  else logger.info(msg, fields)
+export function logAccess(logger: ConsolaInstance, r: AccessRecord): void {
+  const fast = (logger as unknown as Record<symbol, AccessWriter | undefined>)[FAST]
+  if (fast) fast(r)
+  else logger.info(`${r.method} ${r.path} ${r.status}`, withCallSite({ request_id: r.requestId, module: r.module, status: r.status, duration_ms: r.durationMs, route: r.route }, { function: 'accessLog', line: 0 }))
 }
 
 /**
@@ -170,8 +186,13 @@ function captureCallSite(fn: Function): CallSite | undefined {
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+    return JSON.stringify(value)
   } catch {
-    return String(value)
+    // BigInt values (or a cycle): retry with a replacer only then — a replacer slows every call.
+    try {
+      return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+    } catch {
+      return String(value)
+    }
   }
 }

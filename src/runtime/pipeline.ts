@@ -4,7 +4,7 @@ import type { DskityOptions } from '../config/schema.ts'
 import { limitRequestBody } from './body.ts'
 import { compileCors, compileSecurityHeaders } from './http-policies.ts'
 import type { ModuleRuntime } from './lifecycle.ts'
-import { logInfoFast, withCallSite } from './logger.ts'
+import { logAccess } from './logger.ts'
 import { UNMATCHED_ROUTE, type DskityMetrics } from './metrics.ts'
 import { ProblemDetail, toProblemDetail } from './problem.ts'
 import { requestContextStorage, requestIdFrom } from './request-context.ts'
@@ -25,8 +25,6 @@ export interface PipelineOptions {
   isDraining: () => boolean
 }
 
-const ACCESS_SITE = { function: 'accessLog', line: 0 }
-
 /**
  * The one h3 handler that serves every request: request id, security headers, CORS, body limit,
  * routing (404/405 with `Allow`), module gating, request hooks, problem details, metrics and the
@@ -43,61 +41,132 @@ export function createPipeline(p: PipelineOptions): EventHandler {
     const res = event.node.res
     const started = performance.now()
     const requestId = requestIdFrom(req.headers['x-request-id'])
-    const method = (req.method ?? 'GET').toUpperCase()
+    const method = req.method ?? 'GET'
     res.setHeader('X-Request-Id', requestId)
-    for (const [name, value] of securityHeaders) res.setHeader(name, value)
+    for (let i = 0; i < securityHeaders.length; i++) res.setHeader(securityHeaders[i][0], securityHeaders[i][1])
     if (p.isDraining()) res.setHeader('Connection', 'close')
     const match = p.table.lookup(method, event.path)
     const route = match.template ?? UNMATCHED_ROUTE
-    res.once('finish', () => {
+    const done = () => {
       const seconds = (performance.now() - started) / 1000
       p.metrics.observeRequest(method, route, res.statusCode, seconds)
       // The record names its request and module itself: no async context is needed after the response.
-      if (accessLog) logInfoFast(p.logger, `${method} ${event.path} ${res.statusCode}`, withCallSite({ request_id: requestId, module: match.target?.module ?? 'dskity', status: res.statusCode, duration_ms: Math.round(seconds * 1e4) / 10, route }, ACCESS_SITE))
-    })
-    if (cors?.(req, res)) return null
-    const context = { requestId, module: match.target?.module }
-    return requestContextStorage.run(context, () => serve(p, event, match, method, requestId, maxBody))
+      if (accessLog) logAccess(p.logger, { method, path: event.path, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, route, requestId, module: match.target?.module ?? 'dskity' })
+    }
+    if (cors?.(req, res)) {
+      done()
+      return null
+    }
+    const ctx: Served = { p, event, match, method, requestId, maxBody, done }
+    return requestContextStorage.run({ requestId, module: match.target?.module }, serve, ctx)
   })
 }
 
 // --- internal ---
 
-async function serve(p: PipelineOptions, event: H3Event, match: ReturnType<PipelineOptions['table']['lookup']>, method: string, requestId: string, maxBody: number): Promise<unknown> {
-  const mod = match.target?.module ? p.modules.get(match.target.module) : undefined
+interface Served {
+  p: PipelineOptions
+  event: H3Event
+  match: ReturnType<PipelineOptions['table']['lookup']>
+  method: string
+  requestId: string
+  maxBody: number
+  /** Records metrics and the access log once the response is complete. */
+  done: () => void
+}
+
+/**
+ * Serves a matched request. Synchronous as far as the handler allows (no promise is created for a
+ * handler that returns a value), and plain JSON/text results are written here directly, skipping
+ * h3's deferred send. Anything else (streams, Response objects, redirects…) goes back to h3.
+ */
+function serve(s: Served): unknown {
+  const { p, event, match, method, maxBody } = s
+  const target = match.target
+  const mod = target?.module ? p.modules.get(target.module) : undefined
   try {
-    const length = Number(event.node.req.headers['content-length'] ?? 0)
-    if (length > maxBody) throw new ProblemDetail({ status: 413, title: 'Content Too Large', detail: `The request body exceeds ${maxBody} bytes.` })
-    if (!match.target) {
+    const req = event.node.req
+    const length = req.headers['content-length']
+    if (length !== undefined && Number(length) > maxBody) throw new ProblemDetail({ status: 413, title: 'Content Too Large', detail: `The request body exceeds ${maxBody} bytes.` })
+    if (!target) {
       if (match.allow?.length) throw new ProblemDetail({ status: 405, title: 'Method Not Allowed', detail: `${method} is not allowed here. Allowed: ${match.allow.join(', ')}.` }, { Allow: match.allow.join(', ') })
       throw new ProblemDetail({ status: 404, title: 'Not Found', detail: `No route matches ${method} ${event.path.split('?')[0]}.` })
     }
     event.context.params = match.params
-    event.context.matchedRoute = { path: match.target.template } as never
-    limitRequestBody(event, maxBody)
-    if (!mod) return await match.target.handler(event)
-    if (!mod.started) throw new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: `Module \`${mod.manifest.name}\` is not started.` }, { 'Retry-After': '1' })
-    attachEventContext(event, { clients: mod.clients, module: mod.manifest.name })
-    const hooks = mod.requestHooks
-    if (hooks.request) {
-      const early = await hooks.request(event, mod.clients)
-      if (early !== undefined) return early
+    event.context.matchedRoute = { path: target.template } as never
+    if (length !== undefined || req.headers['transfer-encoding'] !== undefined) limitRequestBody(event, maxBody)
+    if (mod) {
+      if (!mod.started) throw new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: `Module \`${mod.manifest.name}\` is not started.` }, { 'Retry-After': '1' })
+      attachEventContext(event, { clients: mod.clients, module: mod.manifest.name })
+      if (mod.requestHooks.request || mod.requestHooks.response) return serveWithHooks(s, mod).then((body) => respond(s, body), (error) => fail(s, mod, error))
     }
-    const body = await match.target.handler(event)
-    if (!hooks.response) return body
-    const response = { body }
-    await hooks.response(event, response, mod.clients)
-    return response.body
+    const body = target.handler(event)
+    if (body instanceof Promise) return body.then((value) => respond(s, value), (error) => fail(s, mod, error))
+    return respond(s, body)
   } catch (error) {
-    if (mod?.requestHooks.error) {
-      try {
-        await mod.requestHooks.error(error, event, mod.clients)
-      } catch (hookError) {
-        p.logger.error(`error hook of module \`${mod.manifest.name}\` threw:`, hookError)
-      }
-    }
-    return sendProblem(p, event, error, requestId)
+    return fail(s, mod, error)
   }
+}
+
+async function serveWithHooks(s: Served, mod: ModuleRuntime): Promise<unknown> {
+  const hooks = mod.requestHooks
+  if (hooks.request) {
+    const early = await hooks.request(s.event, mod.clients)
+    if (early !== undefined) return early
+  }
+  const body = await s.match.target!.handler(s.event)
+  if (!hooks.response) return body
+  const response = { body }
+  await hooks.response(s.event, response, mod.clients)
+  return response.body
+}
+
+/**
+ * Writes plain objects, arrays and strings itself (`undefined`/`null` → 204 unless a status was
+ * set); leaves every other kind of result (streams, Buffers, Response objects…) to h3.
+ */
+function respond(s: Served, body: unknown): unknown {
+  const res = s.event.node.res
+  if (res.headersSent || res.writableEnded) {
+    res.once('finish', s.done)
+    return body
+  }
+  let text: string | undefined
+  if (typeof body === 'string') {
+    if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'text/html')
+    text = body
+  } else if (body !== null && typeof body === 'object' && (Array.isArray(body) || isPlainObject(body))) {
+    if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json')
+    text = JSON.stringify(body)
+  }
+  if (body === undefined || body === null) {
+    // Nothing to send: 204 unless the handler chose a status.
+    if (res.statusCode === 200) res.statusCode = 204
+    text = ''
+  }
+  if (text === undefined) {
+    res.once('finish', s.done)
+    return body
+  }
+  res.end(text)
+  s.done()
+  return undefined
+}
+
+async function fail(s: Served, mod: ModuleRuntime | undefined, error: unknown): Promise<unknown> {
+  if (mod?.requestHooks.error) {
+    try {
+      await mod.requestHooks.error(error, s.event, mod.clients)
+    } catch (hookError) {
+      s.p.logger.error(`error hook of module \`${mod.manifest.name}\` threw:`, hookError)
+    }
+  }
+  return respond(s, sendProblem(s.p, s.event, error, s.requestId))
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 /** Renders anything thrown as `application/problem+json` with a `request_id` member. */

@@ -82,6 +82,7 @@ function readLimited(source: unknown, maxBytes: number): Promise<Buffer> {
     const onEnd = () => resolve(Buffer.concat(chunks))
     stream.on('data', onData)
     stream.once('end', onEnd)
-    stream.once('error', reject)
+    // A client that hangs up mid-body caused the failure: a 400, never a 500.
+    stream.once('error', (error: Error) => reject(new ProblemDetail({ status: 400, title: 'Bad Request', detail: `The request body could not be read: ${error.message}.` })))
   })
 }

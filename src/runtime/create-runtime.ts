@@ -1,5 +1,6 @@
 import type { ConsolaInstance } from 'consola'
-import { createApp, toNodeListener, type App } from 'h3'
+import { createApp, createEvent, eventHandler, type App, type H3Event } from 'h3'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SettingsEnvOverride } from '../config/env.ts'
 import { DskityError, ErrorCodes } from '../errors.ts'
 import type { DskityOptions } from '../config/schema.ts'
@@ -29,7 +30,7 @@ export type RuntimeState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopp
 export interface DskityRuntime {
   app: App
   /** A node:http request listener for the app. */
-  listener: ReturnType<typeof toNodeListener>
+  listener: (req: IncomingMessage, res: ServerResponse) => void
   options: DskityOptions
   logger: ConsolaInstance
   metrics: DskityMetrics
@@ -85,12 +86,44 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     }
   }
   fillRoutes()
-  app.use(createPipeline({ options, table, modules: new Map(modules.map((m) => [m.manifest.name, m])), metrics, logger, dev, isDraining: () => draining }))
+  // Results that are not plain JSON/text go through a one-layer h3 app, so h3 sends them its way.
+  const RESULT = Symbol.for('dskity.result')
+  const resultApp = createApp()
+  resultApp.use(eventHandler((event) => (event.context as Record<symbol, unknown>)[RESULT]))
+  const pipeline = createPipeline({
+    options,
+    table,
+    modules: new Map(modules.map((m) => [m.manifest.name, m])),
+    metrics,
+    logger,
+    dev,
+    isDraining: () => draining,
+    sendOther: (event, body) => {
+      ;(event.context as Record<symbol, unknown>)[RESULT] = body
+      return resultApp.handler(event) as Promise<unknown>
+    },
+    // `clients.http` is the users' own h3 app: what they add there answers paths no module route does.
+    fallback: (event) => (app.stack.length ? (app.handler(event) as Promise<unknown>) : undefined),
+  })
+  const lastResort = (event: H3Event, error: unknown) => {
+    const res = event.node.res
+    if (res.headersSent) return void res.destroy()
+    res.end(sendProblem({ dev, logger }, event, error, requestIdFrom(res.getHeader('x-request-id') as string)))
+  }
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const event = createEvent(req, res)
+    try {
+      const result = pipeline(event)
+      if (result instanceof Promise) result.catch((error) => lastResort(event, error))
+    } catch (error) {
+      lastResort(event, error)
+    }
+  }
   const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity') }
 
   return {
     app,
-    listener: toNodeListener(app),
+    listener,
     options,
     logger,
     metrics,

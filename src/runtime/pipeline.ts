@@ -1,5 +1,6 @@
 import type { ConsolaInstance } from 'consola'
-import { defineEventHandler, type EventHandler, type H3Event } from 'h3'
+import type { H3Event } from 'h3'
+import { decodePath } from 'ufo'
 import type { DskityOptions } from '../config/schema.ts'
 import { limitRequestBody } from './body.ts'
 import { compileCors, compileSecurityHeaders } from './http-policies.ts'
@@ -23,20 +24,31 @@ export interface PipelineOptions {
   dev: boolean
   /** True while the server drains for shutdown: responses ask clients to close the connection. */
   isDraining: () => boolean
+  /** Sends a result that is not plain JSON/text (streams, Buffers, Response objects…) the h3 way. */
+  sendOther: (event: H3Event, body: unknown) => Promise<unknown>
+  /**
+   * Serves a path no route or built-in answers (routes added to `clients.http`), or `undefined`
+   * when there is nothing to try. Rejects with h3's 404 when nothing answered.
+   */
+  fallback: (event: H3Event) => Promise<unknown> | undefined
 }
 
+/** Serves one request; returns once the response is sent (a promise only when something was async). */
+export type Pipeline = (event: H3Event) => unknown
+
 /**
- * The one h3 handler that serves every request: request id, security headers, CORS, body limit,
+ * The one function that serves every request: request id, security headers, CORS, body limit,
  * routing (404/405 with `Allow`), module gating, request hooks, problem details, metrics and the
- * access log. Everything that can be computed at startup is computed here, once.
+ * access log. Everything that can be computed at startup is computed here, once. It is called
+ * with an h3 event straight from node:http — no h3 app loop on the hot path.
  */
-export function createPipeline(p: PipelineOptions): EventHandler {
+export function createPipeline(p: PipelineOptions): Pipeline {
   const securityHeaders = compileSecurityHeaders(p.options.common.securityHeaders)
   const cors = compileCors(p.options.common.cors)
   const maxBody = p.options.common.http.maxBodyBytes
   const accessLog = p.options.common.logging.accessLog && p.logger.level >= 3
 
-  return defineEventHandler((event) => {
+  return (event) => {
     const req = event.node.req
     const res = event.node.res
     const started = performance.now()
@@ -45,9 +57,13 @@ export function createPipeline(p: PipelineOptions): EventHandler {
     res.setHeader('X-Request-Id', requestId)
     for (let i = 0; i < securityHeaders.length; i++) res.setHeader(securityHeaders[i][0], securityHeaders[i][1])
     if (p.isDraining()) res.setHeader('Connection', 'close')
-    const match = p.table.lookup(method, event.path)
+    const path = event.path
+    const match = p.table.lookup(method, path.includes('%') ? decodePath(path) : path)
     const route = match.template ?? UNMATCHED_ROUTE
+    let recorded = false
     const done = () => {
+      if (recorded) return
+      recorded = true
       const seconds = (performance.now() - started) / 1000
       p.metrics.observeRequest(method, route, res.statusCode, seconds)
       // The record names its request and module itself: no async context is needed after the response.
@@ -59,7 +75,7 @@ export function createPipeline(p: PipelineOptions): EventHandler {
     }
     const ctx: Served = { p, event, match, method, requestId, maxBody, done }
     return requestContextStorage.run({ requestId, module: match.target?.module }, serve, ctx)
-  })
+  }
 }
 
 // --- internal ---
@@ -89,8 +105,13 @@ function serve(s: Served): unknown {
     const length = req.headers['content-length']
     if (length !== undefined && Number(length) > maxBody) throw new ProblemDetail({ status: 413, title: 'Content Too Large', detail: `The request body exceeds ${maxBody} bytes.` })
     if (!target) {
+      const fallback = match.allow?.length ? undefined : p.fallback(event)
+      if (fallback) {
+        event.node.res.once('finish', s.done)
+        return fallback.then(() => undefined, (error) => fail(s, undefined, isH3NotFound(error) ? notFound(s) : error))
+      }
       if (match.allow?.length) throw new ProblemDetail({ status: 405, title: 'Method Not Allowed', detail: `${method} is not allowed here. Allowed: ${match.allow.join(', ')}.` }, { Allow: match.allow.join(', ') })
-      throw new ProblemDetail({ status: 404, title: 'Not Found', detail: `No route matches ${method} ${event.path.split('?')[0]}.` })
+      throw notFound(s)
     }
     event.context.params = match.params
     event.context.matchedRoute = { path: target.template } as never
@@ -128,8 +149,9 @@ async function serveWithHooks(s: Served, mod: ModuleRuntime): Promise<unknown> {
 function respond(s: Served, body: unknown): unknown {
   const res = s.event.node.res
   if (res.headersSent || res.writableEnded) {
-    res.once('finish', s.done)
-    return body
+    if (res.writableFinished) s.done()
+    else res.once('finish', s.done)
+    return undefined
   }
   let text: string | undefined
   if (typeof body === 'string') {
@@ -146,7 +168,7 @@ function respond(s: Served, body: unknown): unknown {
   }
   if (text === undefined) {
     res.once('finish', s.done)
-    return body
+    return s.p.sendOther(s.event, body)
   }
   res.end(text)
   s.done()
@@ -162,6 +184,16 @@ async function fail(s: Served, mod: ModuleRuntime | undefined, error: unknown): 
     }
   }
   return respond(s, sendProblem(s.p, s.event, error, s.requestId))
+}
+
+function notFound(s: Served): ProblemDetail {
+  return new ProblemDetail({ status: 404, title: 'Not Found', detail: `No route matches ${s.method} ${s.event.path.split('?')[0]}.` })
+}
+
+/** h3's own "nothing answered" error from an app with no matching layer. */
+function isH3NotFound(error: unknown): boolean {
+  const e = error as { statusCode?: number; statusMessage?: string }
+  return e?.statusCode === 404 && typeof e.statusMessage === 'string' && e.statusMessage.startsWith('Cannot find any path matching')
 }
 
 function isPlainObject(value: object): boolean {

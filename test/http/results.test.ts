@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, createTestClient, type TestApp, type TestClient } from '../../src/testing/index.ts'
+import { fixtureDir } from '../fixture-dir.ts'
+
+// What a route may return, and routes added imperatively through `clients.http`.
+const root = fixtureDir({
+  'modules/shapes/routes/buffer.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => Buffer.from('raw bytes'))\n`,
+  'modules/shapes/routes/stream.get.ts': `import { defineEventHandler } from 'dskity'\nimport { Readable } from 'node:stream'\nexport default defineEventHandler(() => Readable.from(['a', 'b', 'c']))\n`,
+  'modules/shapes/routes/redirect.get.ts': `import { defineEventHandler, sendRedirect } from 'dskity'\nexport default defineEventHandler((event) => sendRedirect(event, '/shapes/text', 302))\n`,
+  'modules/shapes/routes/text.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(async () => 'plain <b>text</b>')\n`,
+  'modules/shapes/routes/nothing.post.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => undefined)\n`,
+  'modules/shapes/routes/created.post.ts': `import { defineEventHandler, setResponseStatus } from 'dskity'\nexport default defineEventHandler((event) => { setResponseStatus(event, 202) })\n`,
+  'modules/shapes/routes/web.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new Response('from a Response', { status: 201, headers: { 'x-kind': 'web' } }))\n`,
+  'modules/shapes/hooks/startup.ts': `import { defineHook, defineEventHandler } from 'dskity'\nexport default defineHook(({ http }) => { http.use('/extra', defineEventHandler(() => ({ extra: true }))) })\n`,
+})
+
+describe('route results and clients.http', () => {
+  let app: TestApp
+  let client: TestClient
+  beforeAll(async () => {
+    app = await createTestApp({ rootDir: root })
+    client = createTestClient({ app })
+  })
+  afterAll(() => app.close())
+
+  it('sends Buffers, streams, Response objects and redirects the h3 way', async () => {
+    expect((await client.get('/shapes/buffer')).text).toBe('raw bytes')
+    expect((await client.get('/shapes/stream')).text).toBe('abc')
+    const web = await client.get('/shapes/web')
+    expect([web.status, web.text, web.headers.get('x-kind')]).toEqual([201, 'from a Response', 'web'])
+    const redirect = await client.get('/shapes/redirect')
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/shapes/text'])
+  })
+
+  it('strings are text/html; undefined is 204 unless a status was set', async () => {
+    const text = await client.get('/shapes/text')
+    expect([text.status, text.headers.get('content-type'), text.text]).toEqual([200, 'text/html', 'plain <b>text</b>'])
+    expect((await client.post('/shapes/nothing')).status).toBe(204)
+    expect((await client.post('/shapes/created')).status).toBe(202)
+  })
+
+  it('routes added to clients.http answer paths no module route does; the rest is still a 404 problem', async () => {
+    expect((await client.get('/extra')).body).toEqual({ extra: true })
+    const missing = await client.get('/nowhere')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('every response is counted in metrics by route template', async () => {
+    const metrics = (await client.get('/metrics')).text
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/stream",status="200"\} 1/)
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="<unmatched>",status="200"\} 1/)
+  })
+})

@@ -1,7 +1,8 @@
 import { resolve } from 'pathe'
 import { loadConfigFiles } from '../config/load.ts'
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.ts'
-import { mergeLayers } from '../config/normalize.ts'
+import { mergeLayers, normalizeKeys } from '../config/normalize.ts'
+import { configSchema } from '../config/schema.ts'
 import { scanApp, writeManifest } from '../scan/scan.ts'
 import type { Manifest } from '../runtime/types.ts'
 import { createUserFileLoader } from './load-files.ts'
@@ -21,7 +22,7 @@ export interface PreparedApp extends ResolvedConfig {
   rootDir: string
   manifest: Manifest
   manifestFile: string
-  /** The merged config files, as written (env not applied): what the built bundle bakes in. */
+  /** The merged config files, keys normalised, env not applied: what the built bundle bakes in. */
   fileConfig: Record<string, unknown>
   loader: ReturnType<typeof createUserFileLoader>
 }
@@ -38,5 +39,5 @@ export async function prepareApp(opts: PrepareOptions): Promise<PreparedApp> {
   const resolved = resolveConfig({ layers: files.layers, env })
   const manifest = await scanApp({ rootDir: files.rootDir, options: resolved.options, configFile: files.configFile, targets: opts.targets, importFile: loader.importDefault })
   const manifestFile = writeManifest(manifest)
-  return { ...resolved, rootDir: files.rootDir, manifest, manifestFile, fileConfig: mergeLayers(...files.layers.map((l) => l.config)), loader }
+  return { ...resolved, rootDir: files.rootDir, manifest, manifestFile, fileConfig: mergeLayers(...files.layers.map((l) => normalizeKeys(l.config, configSchema) as Record<string, unknown>)), loader }
 }

@@ -1,5 +1,8 @@
 import type { ZodType } from 'zod'
+import { DskityError, ErrorCodes } from '../errors.ts'
 import { childOf, inspectSchema, looseKey, objectKeys } from './schema-walk.ts'
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**
  * Renames snake_case / kebab-case keys of dskity's own config to camelCase, guided by the schema.
@@ -25,7 +28,13 @@ export function normalizeKeys(value: unknown, schema: ZodType): unknown {
   const known = new Map(objectKeys(node).map((k) => [looseKey(k), k]))
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new DskityError(ErrorCodes.CONFIG_INVALID, `config key \`${key}\` is not allowed (it would reach an object's prototype). Remove it.`, { key })
+    }
     const target = objectKeys(node).includes(key) ? key : (known.get(looseKey(key)) ?? key)
+    if (target !== key && Object.hasOwn(value, target)) {
+      throw new DskityError(ErrorCodes.CONFIG_INVALID, `config keys \`${key}\` and \`${target}\` are the same setting, given twice. Keep one.`, { key, target })
+    }
     const child = childOf(node, target)
     out[target] = child ? normalizeKeys(v, child) : v
   }

@@ -33,7 +33,8 @@ export function objectKeys(node: SchemaNode): string[] {
 /** The schema of `key` inside an object or record schema (`undefined` when the key is unknown). */
 export function childOf(node: SchemaNode, key: string): ZodType | undefined {
   const def = defOf(node.schema)
-  if (node.kind === 'object') return (def.shape as Record<string, ZodType>)[key]
+  // Own keys only: `toString`, `constructor`… are not config keys.
+  if (node.kind === 'object') return Object.hasOwn(def.shape as object, key) ? (def.shape as Record<string, ZodType>)[key] : undefined
   if (node.kind === 'record') return def.valueType as ZodType
   if (node.kind === 'array') return def.element as ZodType
   return undefined

@@ -6,7 +6,7 @@ import { DskityError, ErrorCodes } from '../errors.ts'
 import type { DskityOptions } from '../config/schema.ts'
 import { createSharedClients } from './clients.ts'
 import { builtinRoutes } from './builtins.ts'
-import { startModules, stopModules, type LifecycleContext, type ModuleRuntime } from './lifecycle.ts'
+import { checkModules, startModules, stopModules, type LifecycleContext, type ModuleRuntime } from './lifecycle.ts'
 import { createLogger } from './logger.ts'
 import { createMetrics, type DskityMetrics } from './metrics.ts'
 import { createPipeline, sendProblem, type RouteHandler } from './pipeline.ts'
@@ -37,6 +37,11 @@ export interface DskityRuntime {
   /** Shared clients (module clients add `logger` and `settings`). */
   clients: Omit<TransportClients, 'logger' | 'settings'>
   readonly state: RuntimeState
+  /**
+   * Checks what can fail before any hook runs — route, event and hook files load, module settings
+   * are valid — with no side effects. Throws a coded error naming the module and file or key.
+   */
+  check(): Promise<void>
   /** Runs startup hooks in dependency order; `/health/ready` answers 200 once this resolves. */
   start(): Promise<void>
   /** Runs shutdown hooks in reverse order and closes every client. Idempotent. */
@@ -130,6 +135,10 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     clients: shared.base,
     get state() {
       return state
+    },
+    async check() {
+      await preloadRoutes(enabled, load)
+      await checkModules(lifecycle)
     },
     async start() {
       if (state !== 'idle') throw new Error(`[dskity] runtime already ${state}`)

@@ -28,10 +28,7 @@ export type ErrorHookFn = (error: unknown, event: unknown, clients: TransportCli
  * A failing hook shuts the already-started modules down in reverse and throws naming the module.
  */
 export async function startModules(ctx: LifecycleContext): Promise<void> {
-  for (const mod of ctx.modules) {
-    const def = mod.manifest.configFile ? ((await ctx.load(mod.manifest.configFile)).default as { settings?: StandardSchemaV1 } | undefined) : undefined
-    mod.clients.settings = await resolveModuleSettings(mod.manifest.name, def?.settings, ctx.options.modules[mod.manifest.name]?.settings, ctx.settingsEnv[mod.manifest.name])
-  }
+  await checkModules(ctx)
   const timeoutMs = ctx.options.common.lifecycle.startupTimeoutSeconds * 1000
   for (const mod of ctx.modules) {
     try {
@@ -50,6 +47,28 @@ export async function startModules(ctx: LifecycleContext): Promise<void> {
       await stopModules(ctx)
       if (isDskityError(error)) throw error
       throw new DskityError(ErrorCodes.STARTUP_HOOK, `module \`${mod.manifest.name}\` failed to start: ${(error as Error)?.message ?? error}`, { module: mod.manifest.name, file: mod.manifest.hooks.startup }, { cause: error })
+    }
+  }
+}
+
+/**
+ * Everything that can fail before any hook runs, without side effects: every module's settings are
+ * validated (config + env against its schema) and every event and hook file loads and default-exports
+ * a function. `dskity validate`, `dskity build` and the server (before it listens) all run it.
+ */
+export async function checkModules(ctx: LifecycleContext): Promise<void> {
+  for (const mod of ctx.modules) {
+    const def = mod.manifest.configFile ? ((await ctx.load(mod.manifest.configFile)).default as { settings?: StandardSchemaV1 } | undefined) : undefined
+    mod.clients.settings = await resolveModuleSettings(mod.manifest.name, def?.settings, ctx.options.modules[mod.manifest.name]?.settings, ctx.settingsEnv[mod.manifest.name])
+    const files = [...mod.manifest.events.map((e) => e.file), ...Object.values(mod.manifest.hooks)].filter((f): f is string => Boolean(f))
+    for (const file of files) {
+      let fn: unknown
+      try {
+        fn = (await ctx.load(file)).default
+      } catch (error) {
+        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${mod.manifest.name}\`: cannot load ${file}: ${(error as Error)?.message ?? error}`, { module: mod.manifest.name, file }, { cause: error })
+      }
+      if (typeof fn !== 'function') throw new DskityError(ErrorCodes.MODULE_FILE, `${file} (module \`${mod.manifest.name}\`) must default-export a function (defineHook / defineEventListener / define*Hook).`, { module: mod.manifest.name, file })
     }
   }
 }

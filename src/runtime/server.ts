@@ -52,6 +52,8 @@ export async function createRuntimeFromConfig(opts: Pick<StartServerOptions, 'ma
 export async function startDskityServer(opts: StartServerOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env
   let runtime = await createRuntimeFromConfig(opts)
+  // Bad files and settings fail before the port is taken.
+  await runtime.check()
   const options = runtime.options
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => runtime.listener(req, res))
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {

@@ -45,6 +45,7 @@ export function findModuleDirs(rootDir: string, searchPaths: string[]): FoundMod
 export function scanModuleFiles(mod: { name: string; basePath: string; dir: string }): Pick<ManifestModule, 'routes' | 'events' | 'hooks'> {
   const routes: ManifestRoute[] = listSourceFiles(join(mod.dir, 'routes')).map((file) => {
     const { method, path } = routeFromFile(relative(join(mod.dir, 'routes'), file))
+    assertRoutePath(path, file, mod.name)
     return { module: mod.name, method, path: joinRoutePath(mod.basePath, path), file }
   })
   const events: ManifestEvent[] = listSourceFiles(join(mod.dir, 'events'), false).map((file) => ({
@@ -71,6 +72,26 @@ export function assertModuleName(name: unknown, source: string): asserts name is
 }
 
 // --- internal ---
+
+/**
+ * Rejects file names the router cannot serve as written: a catch-all that is not last
+ * (`[...rest]/x.get.ts`), unbalanced or doubled brackets (`[id.get.ts`, `[[opt]].ts`, `[a][b].ts`),
+ * and an upper-case method suffix (`index.GET.ts`, which would silently become a path).
+ */
+function assertRoutePath(path: string, file: string, module: string) {
+  const fail = (why: string): never => {
+    throw new DskityError(ErrorCodes.MODULE_FILE, `${file} (module \`${module}\`): ${why}. See docs/modules.md for route file names.`, { file, module })
+  }
+  const segments = path.split('/').filter(Boolean)
+  segments.forEach((segment, i) => {
+    if (segment.startsWith('**') && i !== segments.length - 1) fail('a catch-all `[...name]` must be the last part of the path')
+    if (/[[\]]/.test(segment)) fail('unbalanced or unsupported brackets in the file name (use `[param]` or `[...rest]`, one per path segment)')
+    if (/.:/.test(segment.replace(/^\*\*:/, ''))) fail('one path segment can hold only one `[param]`')
+  })
+  if (/\.(CONNECT|DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT|TRACE)(\.[cm]?[jt]s)?$/i.test(file) && !/\.(connect|delete|get|head|options|patch|post|put|trace)\.[cm]?[jt]s$/.test(file)) {
+    fail('method suffixes are lower-case (`.get.ts`, not `.GET.ts`)')
+  }
+}
 
 function resolveSearchPath(rootDir: string, entry: string, index: number): string {
   const local = resolve(rootDir, entry)

@@ -78,3 +78,21 @@ describe('dskity (no command)', () => {
     expect(res.stderr).toMatch(/unknown command `frobnicate`/)
   })
 })
+
+describe('dskity validate checks what run would refuse', () => {
+  it('invalid module settings from env or the config file → exit 1 naming module and key', () => {
+    const env = runCli(['validate', 'playground'], { env: { DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS: 'abc' } })
+    expect(env.code).toBe(1)
+    expect(env.stderr).toMatch(/module `orders`: invalid settings:\s+- modules\.orders\.settings\.maxItems/)
+  })
+
+  it('a route file with a syntax error or without a default export → exit 1 naming the file', () => {
+    const syntax = fixtureDir({ 'modules/a/routes/index.get.ts': 'export default {{{' })
+    const res = runCli(['validate', syntax])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/cannot load route file .*index\.get\.ts/)
+    const noDefault = fixtureDir({ 'modules/a/routes/index.get.ts': 'export const x = 1' })
+    expect(runCli(['validate', noDefault]).stderr).toMatch(/index\.get\.ts must `export default defineEventHandler/)
+    expect(runCli(['build', noDefault]).code).toBe(1)
+  })
+})

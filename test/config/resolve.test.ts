@@ -99,3 +99,18 @@ describe('file keys', () => {
     }
   })
 })
+
+describe('hostile config keys', () => {
+  it('keys named like Object methods are unknown keys, not crashes', () => {
+    expect(() => resolve({ common: { toString: 1, cors: { hasOwnProperty: true } } })).toThrow(/common\.toString, .*unknown key|common\.toString: unknown key/)
+  })
+
+  it('__proto__ / constructor keys are refused by name', () => {
+    expect(() => resolve(JSON.parse('{"__proto__": {"admin": true}}'))).toThrow(/config key `__proto__` is not allowed/)
+    expect(() => resolve({ common: { constructor: {} } })).toThrow(/`constructor` is not allowed/)
+  })
+
+  it('the same setting given twice (snake_case and camelCase) is an error', () => {
+    expect(() => resolve({ common: { registry: { ttlSeconds: 10, ttl_seconds: 20 } } })).toThrow(/`ttl_seconds` and `ttlSeconds` are the same setting/)
+  })
+})

@@ -116,3 +116,17 @@ describe('scanApp', () => {
     await expect(scan(root, { modules: { order: { enabled: true } } })).rejects.toThrow(/modules\.order.*did you mean `orders`/)
   })
 })
+
+describe('route file names the router cannot serve', () => {
+  it.each([
+    ['[...rest]/x.get.ts', /catch-all `\[\.\.\.name\]` must be the last/],
+    ['[id.get.ts', /unbalanced or unsupported brackets/],
+    ['[[opt]].get.ts', /unbalanced or unsupported brackets/],
+    ['[a][b].get.ts', /only one `\[param\]`/],
+    ['index.GET.ts', /method suffixes are lower-case/],
+  ])('%s is a scan-time error naming the file', async (name, message) => {
+    const root = fixtureDir({ [`modules/a/routes/${name}`]: jsonRoute({}) })
+    await expect(scan(root)).rejects.toThrow(message)
+    await expect(scan(root)).rejects.toThrow(name.split('/').pop()!)
+  })
+})

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { relative, resolve } from 'pathe'
 import { prepareApp } from '../prepare.ts'
+import { checkApp } from '../check-app.ts'
 import { failAndExit, serviceArgs, targetsFrom } from '../shared-args.ts'
 
 export default defineCommand({
@@ -9,6 +10,8 @@ export default defineCommand({
   async run({ args }) {
     try {
       const app = await prepareApp({ dir: args.dir, config: args.config, targets: targetsFrom(args.target) })
+      // A bundle that could not start is not a successful build.
+      await checkApp(app)
       const { buildBundle } = await import('../../nitro/build.ts')
       const result = await buildBundle({ manifest: app.manifest, config: app.fileConfig, rootDir: app.rootDir, outputDir: args.output ? resolve(process.cwd(), args.output) : undefined })
       const entry = relative(process.cwd(), result.entry)

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { isDskityError } from '../../errors.ts'
 import { prepareApp } from '../prepare.ts'
+import { checkApp } from '../check-app.ts'
 import { exitCodeFor, serviceArgs, targetsFrom } from '../shared-args.ts'
 import { runStrictChecks, type CheckResult } from '../strict-checks.ts'
 
@@ -17,6 +18,7 @@ export default defineCommand({
     try {
       const app = await prepareApp({ dir: args.dir, config: args.config, targets: targetsFrom(args.target) })
       checks.push({ name: 'config', ok: true, message: app.manifest.configFile ?? 'no config file (defaults)' })
+      await checkApp(app)
       checks.push({ name: 'modules', ok: true, message: `${app.manifest.modules.filter((m) => m.enabled).length} enabled: ${app.manifest.modules.filter((m) => m.enabled).map((m) => m.name).join(', ') || 'none'}` })
       if (args.strict) checks.push(...(await runStrictChecks(app.options)))
       if (checks.some((c) => !c.ok)) code = 1

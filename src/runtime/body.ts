@@ -1,4 +1,4 @@
-import { readBody as h3ReadBody, type H3Event } from 'h3'
+import { readBody as h3ReadBody, readRawBody, type H3Event } from 'h3'
 import { ProblemDetail } from './problem.ts'
 
 const RAW_BODY = Symbol.for('h3RawBody')
@@ -21,17 +21,19 @@ export function limitRequestBody(event: H3Event, maxBytes: number): void {
 }
 
 /**
- * Reads the request body. JSON bodies (`application/json`, `*+json`) are parsed strictly: broken
- * or empty JSON is a 400 problem (the handler never gets a raw string), and `__proto__` keys are
- * dropped. Other types behave like h3's `readBody`. Bodies over `common.http.maxBodyBytes` → 413.
+ * Reads the request body. Only JSON content types (`application/json`, `*+json`) are parsed as
+ * JSON, strictly: broken or empty JSON is a 400 problem (the handler never gets a raw string), and
+ * `__proto__` keys are dropped. `application/x-www-form-urlencoded` becomes an object; every other
+ * type (text, multipart, none) is returned as the raw text, never parsed — so a page on another
+ * site cannot post JSON through a CORS-safelisted type. Bodies over `common.http.maxBodyBytes` → 413.
  *
  * @example const order = await readBody<{ quantity: number }>(event)
  */
 export async function readBody<T = unknown>(event: H3Event): Promise<T> {
   const type = String(event.node.req.headers['content-type'] ?? '').toLowerCase()
-  if (!/^application\/([\w.-]+\+)?json\s*(;|$)/.test(type)) return (await h3ReadBody(event)) as T
-  const { readRawBody } = await import('h3')
+  if (type.startsWith('application/x-www-form-urlencoded')) return (await h3ReadBody(event)) as T
   const raw = await readRawBody(event, 'utf8')
+  if (!/^application\/([\w.-]+\+)?json\s*(;|$)/.test(type)) return raw as T
   if (!raw || raw.trim() === '') {
     throw new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'The request body is empty; expected JSON.' })
   }

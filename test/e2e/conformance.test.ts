@@ -86,6 +86,13 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
     }
   })
 
+  it('JSON is only parsed from JSON content types (no cross-site JSON through safelisted types)', async () => {
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
+      const res = await get('/orders', { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ productId: 'p1', quantity: 1 }) })
+      expect(res.status, type).toBe(422)
+    }
+  })
+
   it('keeps a well-formed X-Request-Id and echoes it', async () => {
     const res = await get('/catalog', { headers: { 'x-request-id': 'trace-abc.123' } })
     expect(res.headers.get('x-request-id')).toBe('trace-abc.123')

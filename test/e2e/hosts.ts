@@ -7,7 +7,7 @@ import { BIN, cleanEnv, runCli } from '../cli/run-cli.ts'
 
 /** The two ways a dskity app is served: in-process (`dskity run`) and the built bundle. */
 export type HostKind = 'in-process' | 'bundle'
-export const HOSTS: HostKind[] = process.env.DSKITY_TEST_HOSTS ? (process.env.DSKITY_TEST_HOSTS.split(',') as HostKind[]) : ['in-process', 'bundle']
+export const HOSTS: HostKind[] = process.env.TEST_HOSTS ? (process.env.TEST_HOSTS.split(',') as HostKind[]) : ['in-process', 'bundle']
 
 export interface RunningHost {
   url: string

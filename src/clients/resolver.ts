@@ -1,3 +1,4 @@
+import { ErrorCodes } from '../errors.ts'
 import type { DskityOptions } from '../config/schema.ts'
 import type { ServiceRegistry } from './registry.ts'
 
@@ -24,7 +25,7 @@ export interface ServiceResolverOptions {
 }
 
 /** Stable code of {@link ServiceUnresolvedError}. */
-export const DSKITY_E_SERVICE_UNRESOLVED = 'DSKITY_E_SERVICE_UNRESOLVED'
+export const DSKITY_E_SERVICE_UNRESOLVED = ErrorCodes.SERVICE_UNRESOLVED
 
 /** `resolve(name)` found no live instance within its retries and time budget. */
 export class ServiceUnresolvedError extends Error {

@@ -1,5 +1,6 @@
 import { createStorage, normalizeBaseKey, type Driver, type Storage } from 'unstorage'
 import type { DskityOptions } from '../config/schema.ts'
+import { DskityError, ErrorCodes } from '../errors.ts'
 import { memoryTtlDriver, toTtlSeconds } from './memory-driver.ts'
 import { consulDriver } from './consul-driver.ts'
 import { ringDriver } from './ring-driver.ts'
@@ -169,12 +170,18 @@ function instrument(driver: Driver, defaultTtl: number, onOperation: KvHooks['on
       } else if (op === 'set') {
         args[2] = ttl(args[2] as Opts, args[0] as string)
       }
+    } catch (error) {
+      report(op, false)
+      throw error
+    }
+    try {
       const result = await call()
       report(op, true)
       return result
     } catch (error) {
       report(op, false)
-      throw error
+      // The backend failed (down, frozen, refusing): a coded error the HTTP layer answers with 503.
+      throw new DskityError(ErrorCodes.KV_UNAVAILABLE, `KV store unavailable during ${op}: ${(error as Error)?.message ?? error}`, { op }, { cause: error })
     }
   })
 }

@@ -71,6 +71,8 @@ export function isProblemDetail(error: unknown): error is ProblemDetail {
  */
 export function toProblemDetail(error: unknown, opts: { dev: boolean }): { problem: ProblemDetail; unexpected: boolean } {
   if (isProblemDetail(error)) return { problem: error, unexpected: false }
+  const known = knownFailure(error)
+  if (known) return { problem: known, unexpected: false }
   const e = error as { statusCode?: number; status?: number; statusMessage?: string; message?: string; data?: unknown; unhandled?: boolean; cause?: unknown }
   const status = e?.statusCode ?? e?.status
   if (isH3Error(error) && typeof status === 'number' && status >= 400 && status <= 599 && !e.unhandled) {
@@ -85,6 +87,26 @@ export function toProblemDetail(error: unknown, opts: { dev: boolean }): { probl
 }
 
 // --- internal ---
+
+/**
+ * Failures with a known meaning for the client: the KV store being down is a 503 (retry), a key
+ * unstorage refuses (`..` segments from a path parameter) is the client's 400. Neither is a bug,
+ * so neither is logged as one (the KV driver logs an outage once).
+ */
+function knownFailure(error: unknown): ProblemDetail | undefined {
+  let current: unknown = error
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { code?: string; message?: string; cause?: unknown }
+    if (e.code === 'DSKITY_E_KV_UNAVAILABLE') {
+      return new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: 'The key-value store is unavailable; retry later.' }, { 'Retry-After': '1' })
+    }
+    if (typeof e.message === 'string' && e.message.startsWith('[unstorage] Invalid key')) {
+      return new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'The request names a key that is not allowed (empty, or with `.`/`..` segments).' })
+    }
+    current = e.cause
+  }
+  return undefined
+}
 
 /** h3's `createError` result, from any copy of h3 (its class carries a static `__h3_error__`). */
 function isH3Error(error: unknown): boolean {

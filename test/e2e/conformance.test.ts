@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTS, startHost, type RunningHost } from './hosts.ts'
@@ -90,6 +91,21 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
     for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
       const res = await get('/orders', { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ productId: 'p1', quantity: 1 }) })
       expect(res.status, type).toBe(422)
+    }
+  })
+
+  it('a path parameter the KV refuses (`..`) is the client\'s 400, not a 500', async () => {
+    // node:http sends the path as written (fetch would normalise the dot segments away).
+    const raw = (path: string) =>
+      new Promise<{ status?: number; type?: string }>((resolve, reject) => {
+        const url = new URL(host.url)
+        httpGet({ host: url.hostname, port: url.port, path }, (res) => {
+          res.resume()
+          resolve({ status: res.statusCode, type: res.headers['content-type'] })
+        }).on('error', reject)
+      })
+    for (const path of ['/orders/%2e%2e', '/catalog/%2e%2e', '/orders/..%2f..%2fx/items']) {
+      expect(await raw(path), path).toEqual({ status: 400, type: 'application/problem+json' })
     }
   })
 

@@ -41,6 +41,11 @@ export function resolveConfig(input: ResolveOptionsInput): ResolvedConfig {
     })
     throw new DskityError(ErrorCodes.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, { issues: parsed.error.issues })
   }
+  const cors = parsed.data.common.cors
+  if (cors.enabled && cors.allowCredentials && cors.allowOrigins.includes('*')) {
+    // Reflecting any origin with credentials would let every website act as the logged-in user.
+    throw new DskityError(ErrorCodes.CONFIG_INVALID, `invalid configuration:\n  - common.cors.allowCredentials: true needs an explicit common.cors.allowOrigins list, not "*" [from ${env.sources.get('common.cors.allowCredentials') ?? env.sources.get('common.cors.allowOrigins') ?? (input.layers.map((l) => l.source).join(', ') || 'built-in defaults')}]`, { key: 'common.cors.allowCredentials' })
+  }
   return { options: parsed.data, settingsEnv: env.settings }
 }
 

@@ -46,7 +46,7 @@ const corsSchema = z
     allowMethods: strList(['*'], 'Allowed methods.'),
     allowHeaders: strList(['*'], 'Allowed request headers.'),
     exposeHeaders: strList([], 'Response headers exposed to the browser.'),
-    allowCredentials: bool(false, 'Send `Access-Control-Allow-Credentials: true`.'),
+    allowCredentials: bool(false, 'Send `Access-Control-Allow-Credentials: true`; needs an explicit `allowOrigins` list.'),
     maxAge: num(600, 'Preflight cache time, in seconds.'),
   })
   .strict()

@@ -130,14 +130,17 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 function installSignalHandlers(current: () => DskityRuntime, close: () => Promise<void>) {
-  let received = 0
+  let firstAt = 0
   const onSignal = (signal: NodeJS.Signals) => {
     const runtime = current()
-    received++
-    if (received > 1) {
+    if (firstAt) {
+      // Ctrl-C under `npm start` delivers SIGINT twice at once (npm forwards it): only a later,
+      // deliberate second signal cuts the graceful shutdown short.
+      if (Date.now() - firstAt < 1000) return
       runtime.logger.warn(`${signal} again: exiting now`)
       process.exit(1)
     }
+    firstAt = Date.now()
     runtime.logger.withTag('dskity').info(`${signal}: shutting down gracefully`)
     close().then(
       () => process.exit(0),
@@ -147,8 +150,9 @@ function installSignalHandlers(current: () => DskityRuntime, close: () => Promis
       },
     )
   }
-  process.once('SIGTERM', onSignal)
-  process.once('SIGINT', onSignal)
+  // `on`, not `once`: the second signal must reach this handler too (else Node's default kills the process).
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
 }
 
 function isExplicit(env: NodeJS.ProcessEnv, config: Record<string, unknown>, key: string): boolean {

@@ -114,3 +114,10 @@ describe('hostile config keys', () => {
     expect(() => resolve({ common: { registry: { ttlSeconds: 10, ttl_seconds: 20 } } })).toThrow(/`ttl_seconds` and `ttlSeconds` are the same setting/)
   })
 })
+
+describe('cross-field checks', () => {
+  it('CORS credentials with allowOrigins "*" is refused at config validation', () => {
+    expect(() => resolve({}, { DSKITY_COMMON__CORS__ENABLED: 'true', DSKITY_COMMON__CORS__ALLOW_CREDENTIALS: 'true' })).toThrow(/common\.cors\.allowCredentials: true needs an explicit common\.cors\.allowOrigins list.*DSKITY_COMMON__CORS__ALLOW_CREDENTIALS/s)
+    expect(resolve({ common: { cors: { enabled: true, allowCredentials: true, allowOrigins: ['https://app.example'] } } }).options.common.cors.allowCredentials).toBe(true)
+  })
+})

@@ -57,3 +57,19 @@ describe.each(HOSTS)('lifecycle (%s host)', (kind) => {
     await agent.close()
   })
 })
+
+describe('a second signal', () => {
+  it('arriving at once (npm forwarding Ctrl-C) is ignored; a later one exits 1 at once', async () => {
+    const host = await startHost('in-process', APP)
+    const slow = fetch(`${host.url}/first/slow?ms=3000`).catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 200))
+    host.proc.kill('SIGINT')
+    host.proc.kill('SIGINT')
+    await new Promise((r) => setTimeout(r, 1300))
+    expect(host.proc.exitCode).toBeNull()
+    host.proc.kill('SIGTERM')
+    expect(await host.exited).toBe(1)
+    expect(host.output()).toMatch(/SIGTERM again: exiting now/)
+    await slow
+  })
+})

@@ -17,7 +17,8 @@ export function maskSecrets<T>(value: T): T {
 /** `true` when a key names a secret (`api_key`, `X-Api-Key`, `dbPassword`…). */
 export function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[-_\s]/g, '')
-  return SECRET_KEY_PARTS.some((part) => k.includes(part))
+  // `pwd` and a trailing `pass` (db_pass) too — but not `passthrough`, `compass`…
+  return SECRET_KEY_PARTS.some((part) => k.includes(part)) || /(?:^|[-_\s])(?:pass|pwd)$/i.test(key) || /[a-z0-9](?:Pass|Pwd|PASS|PWD)$/.test(key)
 }
 
 /**
@@ -32,15 +33,22 @@ export function maskSecretString(value: string): string {
   return value
     .replace(URL_PASSWORD, `$1${MASK}$3`)
     .replace(QUERY_PARAM, (all, sep: string, name: string, v: string) => (v && isSecretKey(decodeSafe(name)) ? `${sep}${name}=${MASK}` : all))
+    .replace(CONN_STRING_SECRET, (_all, name: string) => `${name}=${MASK}`)
     .replace(VAULT_TOKEN, MASK)
     .replace(SK_KEY, MASK)
+    .replace(KNOWN_TOKENS, MASK)
 }
 
 // --- internal ---
 
 /** Cheap pre-check: most config strings contain none of these and skip the regexes. */
-const SUSPECT = /[:@=]|\b(?:hv[sbr]|s)\.|\bsk-/
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]+)(@)/gi
+const SUSPECT = /[:@=]|\b(?:hv[sbr]|s)\.|\bsk-|\bgh[pousr]_|github_pat_|\bAKIA|\beyJ/
+/** `scheme://user:password@host`: the password runs to the LAST `@` before the path (it may contain `@`). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s/]*)(@)(?=[^\s@/]*(?:[/?#\s]|$))/gi
+/** `Password=…;` and friends inside connection strings. */
+const CONN_STRING_SECRET = /\b((?:password|pwd|passwd|secret|token|api[_-]?key|access[_-]?key|accountkey|sharedaccesskey)(?=\s*=))\s*=\s*[^;&\s]*/gi
+/** GitHub tokens, AWS access key ids and JSON web tokens. */
+const KNOWN_TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})\b/g
 const QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g
 const VAULT_TOKEN = /\b(?:hv[sbr]\.[A-Za-z0-9_-]{20,}|s\.[A-Za-z0-9]{24}(?![A-Za-z0-9]))/g
 const SK_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g
@@ -60,6 +68,7 @@ function mask(value: unknown, secret: boolean): unknown {
     for (const [k, v] of Object.entries(value)) out[k] = mask(v, secret || isSecretKey(k))
     return out
   }
-  if (secret && value !== null && value !== undefined && value !== '') return MASK
+  // Booleans and numbers are never secrets (`allowCredentials: false` stays readable).
+  if (secret && typeof value === 'string' && value !== '') return MASK
   return typeof value === 'string' ? maskSecretString(value) : value
 }

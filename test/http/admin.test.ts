@@ -119,3 +119,15 @@ describe('secret masking', () => {
     })
   })
 })
+
+describe('masking: shapes the first version missed', () => {
+  test('passwords with @, connection strings, pass/pwd keys, GitHub/AWS/JWT tokens; booleans stay readable', async () => {
+    const { maskSecrets, maskSecretString } = await import('../../src/config/mask-secrets.ts')
+    expect(maskSecretString('mqtt://user:pa@ss@host:1883/x')).toBe('mqtt://user:***@host:1883/x')
+    expect(maskSecretString('Server=db;Password=hunter2;User Id=app')).toBe('Server=db;Password=***;User Id=app')
+    expect(maskSecretString('ghp_abcdefghijklmnopqrstuvwxyz0123')).toBe('***')
+    expect(maskSecretString('AKIAABCDEFGHIJKLMNOP')).toBe('***')
+    expect(maskSecretString('eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4')).toBe('***')
+    expect(maskSecrets({ db_pass: 'x', dbPass: 'x', pwd: 'y', passthrough: 'z', compass: 'n', cors: { allowCredentials: false } })).toEqual({ db_pass: '***', dbPass: '***', pwd: '***', passthrough: 'z', compass: 'n', cors: { allowCredentials: false } })
+  })
+})

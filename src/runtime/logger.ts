@@ -64,7 +64,7 @@ export function createLogger(opts: LoggerOptions): ConsolaInstance {
           write(
             JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `${r.method} ${r.path} ${r.status}`, request_id: r.requestId, module: r.module, function: 'accessLog', line: 0, status: r.status, duration_ms: r.durationMs, route: r.route }) + '\n',
           )
-      : (r) => write(`${new Date().toISOString()} INFO  [${r.module}] ${r.method} ${r.path} ${r.status} status=${r.status} duration_ms=${r.durationMs} route=${r.route} (request_id=${r.requestId} accessLog:0)\n`)
+      : (r) => write(`${new Date().toISOString()} INFO  [${r.module}] ${r.method} ${escapeControl(r.path)} ${r.status} status=${r.status} duration_ms=${r.durationMs} route=${r.route} (request_id=${r.requestId} accessLog:0)\n`)
   Object.defineProperty(logger, FAST, { value: access })
   return capture === 'off' ? logger : instrument(logger)
 }
@@ -165,7 +165,7 @@ function formatText(record: LogObject, capture: CallSiteMode): string {
   const { time, level, msg, request_id, module, function: fn, line, error, ...rest } = baseRecord(record, capture)
   const extras = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson(v)}`)
   const err = error ? `\n${(error as { stack?: string }).stack ?? ''}` : ''
-  return `${time} ${String(level).toUpperCase().padEnd(5)} [${module ?? '-'}] ${msg}${extras.length ? ' ' + extras.join(' ') : ''} (request_id=${request_id ?? '-'} ${fn}:${line})${err}\n`
+  return `${time} ${String(level).toUpperCase().padEnd(5)} [${module ?? '-'}] ${escapeControl(String(msg))}${extras.length ? ' ' + escapeControl(extras.join(' ')) : ''} (request_id=${request_id ?? '-'} ${fn}:${line})${err}\n`
 }
 
 const structuredFrames = (_error: Error, frames: NodeJS.CallSite[]) => frames
@@ -182,6 +182,12 @@ function captureCallSite(fn: Function): CallSite | undefined {
   Error.stackTraceLimit = stackTraceLimit
   if (!frame) return undefined
   return { function: frame.getFunctionName() || frame.getMethodName() || '<anonymous>', line: frame.getLineNumber() ?? 0, file: frame.getFileName() ?? undefined }
+}
+
+/** Text records stay one line each: CR, LF and other control characters are written as `\xNN`. */
+function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text
 }
 
 function safeJson(value: unknown): string {

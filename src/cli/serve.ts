@@ -1,4 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { watch as chokidarWatch } from 'chokidar'
+import { CONFIG_FILE_NAMES } from '../config/load.ts'
 import { resolve, sep } from 'node:path'
 import type { DskityConfig } from '../config/schema.ts'
 import { createRuntimeFromConfig, startDskityServer, type RunningServer } from '../runtime/server.ts'
@@ -56,49 +58,61 @@ function watchForChanges(initial: PreparedApp, running: RunningServer, opts: Ser
   let timer: NodeJS.Timeout | undefined
   let busy: Promise<void> = Promise.resolve()
   const isUserFile = (file: string) => file.startsWith(app.rootDir + sep) && !file.includes(`${sep}node_modules${sep}`)
+  const rel = (f: string) => (f.startsWith(app.rootDir + sep) ? f.slice(app.rootDir.length + 1) : f)
   const reload = async () => {
-    const files = [...changed]
+    const known = new Set(app.manifest.modules.flatMap((m) => [...m.routes.map((r) => r.file), ...m.events.map((e) => e.file), ...Object.values(m.hooks), m.configFile]).filter(Boolean) as string[])
+    // Editors' temporary files (atomic saves) come and go: only files that exist or were part of the app count.
+    const files = [...changed].filter((f) => existsSync(f) || known.has(f))
     changed.clear()
+    if (files.length === 0) return
     const started = performance.now()
     const routeFiles = new Set(app.manifest.modules.flatMap((m) => m.routes.map((r) => r.file)))
     app.loader.forget(isUserFile)
     if (files.every((f) => routeFiles.has(f))) {
+      // Load the edited routes first: a broken edit is reported and the previous version keeps serving.
+      for (const file of files) {
+        try {
+          const fn = (await app.loader.load(file)).default
+          if (typeof fn !== 'function') throw new Error('it must `export default defineEventHandler(...)`')
+        } catch (error) {
+          log.error(`reload of ${rel(file)} failed; the previous version keeps serving. Fix it and save again:`, error)
+          return
+        }
+      }
       running.runtime.reloadRoutes((f) => app.loader.load(f))
-      log.info(`reloaded ${files.map((f) => f.slice(app.rootDir.length + 1)).join(', ')} in ${Math.round(performance.now() - started)} ms`)
+      log.info(`reloaded ${files.map(rel).join(', ')} in ${Math.round(performance.now() - started)} ms`)
       return
     }
     try {
       const next = await prepareApp({ dir: opts.dir, config: opts.config, targets: opts.targets, env: opts.env, loader: app.loader })
       const runtime = await createRuntimeFromConfig({ manifest: next.manifest, load: (f) => next.loader.load(f), config: next.fileConfig, env: opts.env, overrides: opts.overrides, dev: opts.dev })
+      try {
+        // Files and settings are checked before the running modules are stopped.
+        await runtime.check()
+      } catch (error) {
+        await runtime.stop()
+        throw error
+      }
       app = next
       await running.swap(runtime)
-      log.info(`restarted modules after changes to ${files.length} file(s) in ${Math.round(performance.now() - started)} ms`)
+      log.info(`restarted modules after changes to ${files.map(rel).join(', ')} in ${Math.round(performance.now() - started)} ms`)
     } catch (error) {
-      log.error('reload failed; fix the error and save again:', error)
+      log.error('reload failed; the previous version keeps serving. Fix the error and save again:', error)
     }
   }
-  const onChange = (base: string) => (_event: string, name: string | Buffer | null) => {
-    if (!name) return
-    const file = resolve(base, String(name))
-    if (file.includes(`${sep}.dskity${sep}`) || file.includes(`${sep}node_modules${sep}`) || /\.(swp|tmp)$|~$/.test(file)) return
-    changed.add(file)
+  // The service folder itself only for its config files; module folders recursively. chokidar
+  // follows files replaced by rename (atomic saves), which Node's recursive fs.watch loses on Linux.
+  const folders = [...new Set(app.options.modulesSearchPaths.map((p) => resolve(app.rootDir, p)).filter((f) => !f.includes(`${sep}node_modules${sep}`) && existsSync(f)))]
+  const configFiles = CONFIG_FILE_NAMES.map((n) => resolve(app.rootDir, n))
+  if (app.manifest.configFile) configFiles.push(app.manifest.configFile)
+  const ignored = (file: string) => /[\\/](node_modules|\.dskity|\.output|\.git)([\\/]|$)/.test(file) || /\.(swp|tmp)$|~$/.test(file)
+  const watcher = chokidarWatch([...folders, ...new Set(configFiles)], { ignoreInitial: true, ignored })
+  watcher.on('all', (_event, file) => {
+    changed.add(resolve(file))
     clearTimeout(timer)
     timer = setTimeout(() => void (busy = busy.then(reload)), 40)
-  }
-  const watchers: FSWatcher[] = []
-  // The service folder itself only for its config files; module folders recursively.
-  const folders = new Map<string, boolean>([[app.rootDir, false]])
-  for (const p of app.options.modulesSearchPaths) {
-    const folder = resolve(app.rootDir, p)
-    if (!folder.includes(`${sep}node_modules${sep}`)) folders.set(folder, true)
-  }
-  for (const [folder, recursive] of folders) {
-    try {
-      watchers.push(watch(folder, { recursive }, onChange(folder)))
-    } catch (error) {
-      log.warn(`cannot watch ${folder}:`, error)
-    }
-  }
-  running.server.once('close', () => watchers.forEach((w) => w.close()))
-  log.info(`watching ${[...folders.keys()].join(', ')} for changes`)
+  })
+  watcher.on('error', (error) => log.warn('file watcher error:', error))
+  running.server.once('close', () => void watcher.close())
+  log.info(`watching ${folders.map(rel).join(', ') || 'no module folders'} and the config for changes`)
 }

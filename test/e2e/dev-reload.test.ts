@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv } from '../cli/run-cli.ts'
@@ -44,10 +44,19 @@ describe('dskity dev', () => {
 
     // A syntax error is logged; the last good version keeps serving.
     writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), 'export default {{{')
-    await new Promise((r) => setTimeout(r, 500))
-    writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), route('v3'))
-    const third = await waitFor(async () => ((await body()).message === 'v3' ? body() : undefined), 2000)
-    expect(third.value?.message, output).toBe('v3')
+    await new Promise((r) => setTimeout(r, 600))
+    expect((await body()).message, output).toBe('v2')
+    expect(output).toMatch(/reload of modules\/hello\/routes\/index\.get\.ts failed; the previous version keeps serving/)
+    // Editors that save atomically (write a temp file, rename it over) are followed, repeatedly.
+    for (const version of ['v3', 'v4']) {
+      writeFileSync(join(root, 'modules/hello/routes/.tmp-save'), route(version))
+      renameSync(join(root, 'modules/hello/routes/.tmp-save'), join(root, 'modules/hello/routes/index.get.ts'))
+      const saved = await waitFor(async () => ((await body()).message === version ? body() : undefined), 2000)
+      expect(saved.value?.message, output).toBe(version)
+    }
+    writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), route('v5'))
+    const third = await waitFor(async () => ((await body()).message === 'v5' ? body() : undefined), 2000)
+    expect(third.value?.message, output).toBe('v5')
 
     // A new module folder is discovered without restarting the process.
     writeFileSync(join(root, 'modules/hello/../hello/routes/ping.get.ts'), route('pong'))

@@ -6,6 +6,7 @@ import type { DskityConfig } from '../config/schema.ts'
 import { createRuntimeFromConfig, startDskityServer, type RunningServer } from '../runtime/server.ts'
 import { prepareApp, type PreparedApp } from './prepare.ts'
 import { failAndExit } from './shared-args.ts'
+import { DskityError, ErrorCodes } from '../errors.ts'
 
 export interface ServeOptions {
   dir?: string
@@ -28,7 +29,9 @@ export interface ServeOptions {
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env
   const port = Number(opts.port ?? 8000)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) failAndExit(new Error(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(opts.port)}`))
+  if (String(opts.port ?? 8000).trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `--port must be a whole number from 0 to 65535, got ${JSON.stringify(opts.port)}.`))
+  }
   const overrides: DskityConfig | undefined = opts.logLevel ? { common: { logging: { level: opts.logLevel as never } } } : undefined
   let app: PreparedApp
   let running: RunningServer

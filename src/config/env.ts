@@ -56,8 +56,9 @@ export function coerceEnvValue(raw: string, node: SchemaNode, variable: string):
     case 'enum':
       return raw
     case 'number': {
-      const n = Number(raw.trim())
-      return raw.trim() !== '' && Number.isFinite(n) ? n : fail('a number')
+      // Plain decimal only: `0x10`, `1e3`-less hex/octal/binary and `Infinity` are typos here, not numbers.
+      const t = raw.trim()
+      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : fail('a number')
     }
     case 'boolean': {
       const v = raw.trim().toLowerCase()

@@ -6,15 +6,16 @@ import { z } from 'zod'
  */
 
 const str = (d: string, doc: string) => z.string().default(d).describe(doc)
-const num = (d: number, doc: string) => z.number().default(d).describe(doc)
+const num = (d: number, doc: string, min = 0) => z.number().min(min).default(d).describe(doc)
+const port = (d: number, doc: string) => z.number().int().min(0).max(65535).default(d).describe(doc)
 const bool = (d: boolean, doc: string) => z.boolean().default(d).describe(doc)
 const strList = (d: string[], doc: string) => z.array(z.string()).default(d).describe(doc)
 
 const registrySchema = z
   .object({
     enabled: bool(true, 'Advertise this instance in the KV store and serve /_core/services.'),
-    ttlSeconds: num(60, 'TTL of this instance\'s registry record, in seconds.'),
-    heartbeatIntervalSeconds: num(30, 'How often the registry record is refreshed, in seconds.'),
+    ttlSeconds: num(60, 'TTL of this instance\'s registry record, in seconds.', 1),
+    heartbeatIntervalSeconds: num(30, 'How often the registry record is refreshed, in seconds.', 0.1),
   })
   .strict()
 
@@ -22,7 +23,7 @@ const mqttSchema = z
   .object({
     enabled: bool(false, 'Connect one shared MQTT client (`clients.mqtt`).'),
     broker: str('mqtt://localhost', 'Broker URL (mqtt://, mqtts://, ws://).'),
-    port: num(1883, 'Broker port.'),
+    port: port(1883, 'Broker port.'),
     username: z.string().nullable().default(null).describe('Broker user name.'),
     password: z.string().nullable().default(null).describe('Broker password.'),
     clientId: z.string().nullable().default(null).describe('Client id; generated when null.'),
@@ -34,7 +35,7 @@ const mqttSchema = z
 const grpcSchema = z
   .object({
     enabled: bool(false, 'Start one shared gRPC server (`clients.grpc`).'),
-    port: num(50051, 'gRPC server port.'),
+    port: port(50051, 'gRPC server port.'),
     host: str('0.0.0.0', 'gRPC server bind address.'),
   })
   .strict()
@@ -124,7 +125,7 @@ const httpClientSchema = z
 
 const httpSchema = z
   .object({
-    maxBodyBytes: num(1024 * 1024, 'Largest request body accepted; larger → 413.'),
+    maxBodyBytes: num(1024 * 1024, 'Largest request body accepted; larger → 413.', 1),
   })
   .strict()
 
@@ -165,7 +166,7 @@ const commonSchema = z
 const kvSchema = z
   .object({
     store: z.enum(['inmemory', 'redis', 'consul', 'ring']).default('inmemory').describe('KV backend.'),
-    defaultTtlSeconds: num(60, 'TTL of the framework\'s own records and of writes that ask for the default.'),
+    defaultTtlSeconds: num(60, 'TTL of the framework\'s own records and of writes that ask for the default.', 1),
     redis: z
       .object({
         url: str('redis://127.0.0.1:6379/0', 'Redis URL.'),
@@ -187,7 +188,7 @@ const kvSchema = z
           .array(z.string())
           .default([])
           .describe('Node specs: `memory:<name>`, `redis://…`, `consul+http://…`.'),
-        virtualNodes: num(160, 'Virtual nodes per node.'),
+        virtualNodes: num(160, 'Virtual nodes per node.', 1),
       })
       .strict()
       .prefault({}),

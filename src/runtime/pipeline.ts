@@ -170,6 +170,8 @@ function respond(s: Served, body: unknown): unknown {
     res.once('finish', s.done)
     return s.p.sendOther(s.event, body)
   }
+  // HEAD: Node drops the body, so say how long GET's would have been.
+  if (s.method === 'HEAD' && !res.hasHeader('content-length')) res.setHeader('Content-Length', Buffer.byteLength(text))
   res.end(text)
   s.done()
   return undefined

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { Server as NetServer } from 'node:net'
 import { resolveConfig } from '../config/resolve.ts'
+import { didYouMean, DskityError, ErrorCodes } from '../errors.ts'
 import type { DskityConfig } from '../config/schema.ts'
 import { createDskityRuntime, type DskityRuntime } from './create-runtime.ts'
 import type { FileLoader, Manifest } from './types.ts'
@@ -38,6 +39,12 @@ export interface RunningServer {
 export async function createRuntimeFromConfig(opts: Pick<StartServerOptions, 'manifest' | 'load' | 'config' | 'env' | 'overrides' | 'dev'>): Promise<DskityRuntime> {
   const env = opts.env ?? process.env
   const { options, settingsEnv } = resolveConfig({ layers: [{ config: opts.config, source: opts.manifest.configFile ?? 'built-in config' }], env, moduleNames: opts.manifest.modules.map((m) => m.name), overrides: opts.overrides })
+  const names = opts.manifest.modules.map((m) => m.name)
+  for (const [module, overrides] of Object.entries(settingsEnv)) {
+    if (!names.includes(module)) {
+      throw new DskityError(ErrorCodes.CONFIG_INVALID, `${overrides[0].variable} sets settings of module \`${module}\`, which does not exist${didYouMean(module, names)}. Modules: ${names.join(', ') || 'none'}.`, { variable: overrides[0].variable, module })
+    }
+  }
   const dev = opts.dev ?? env.DSKITY_ENV === 'development'
   return createDskityRuntime({ manifest: opts.manifest, load: opts.load, options, settingsEnv, dev })
 }
@@ -55,7 +62,8 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   // Bad files and settings fail before the port is taken.
   await runtime.check()
   const options = runtime.options
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => runtime.listener(req, res))
+  // Slow clients are bounded: headers within 20 s, a whole request within 60 s (slowloris).
+  const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000, requestTimeout: 60_000 }, (req, res) => runtime.listener(req, res))
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy()
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
@@ -64,9 +72,15 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   const port = opts.port ?? 8000
   const host = opts.host ?? '0.0.0.0'
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new DskityError(ErrorCodes.LISTEN, `cannot listen on ${opts.host ?? '0.0.0.0'}:${opts.port ?? 8000}: ${error.code === 'EADDRINUSE' ? 'the port is already in use' : 'permission denied'}. Pick another --port (or PORT).`, { code: error.code })
+          : error,
+      ),
+    )
     server.listen(port, host, () => {
-      server.off('error', reject)
+      server.removeAllListeners('error')
       resolve()
     })
   })

@@ -121,3 +121,11 @@ describe('cross-field checks', () => {
     expect(resolve({ common: { cors: { enabled: true, allowCredentials: true, allowOrigins: ['https://app.example'] } } }).options.common.cors.allowCredentials).toBe(true)
   })
 })
+
+describe('values that look fine but are not', () => {
+  it('negative TTLs, out-of-range ports and hex numbers are refused', () => {
+    expect(() => resolve({}, { DSKITY_COMMON__REGISTRY__TTL_SECONDS: '-5' })).toThrow(/common\.registry\.ttlSeconds: Too small/i)
+    expect(() => resolve({ common: { grpc: { port: 70000 } } })).toThrow(/common\.grpc\.port/)
+    expect(() => resolve({}, { DSKITY_COMMON__CORS__MAX_AGE: '0x10' })).toThrow(/DSKITY_COMMON__CORS__MAX_AGE="0x10" is not a number/)
+  })
+})

@@ -1,9 +1,8 @@
 // Shared pieces of the benchmarks: processes, CPU pinning, load generation, RSS, statistics.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
@@ -122,28 +121,9 @@ function parseWrk(out: string): LoadResult {
   return { rps, p99Ms, errors, non2xx, requests }
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** Writes a service folder from relative paths → contents into a new temp dir. */
-export function writeTree(files: Record<string, string>, prefix = 'dskity-bench-'): string {
-  const root = mkdtempSync(join(tmpdir(), prefix))
-  for (const [path, content] of Object.entries(files)) {
-    const full = join(root, path)
-    mkdirSync(dirname(full), { recursive: true })
-    writeFileSync(full, content)
-  }
-  return root
-}
+// One implementation each, shared with the test suite.
+export { freePort } from '../test/e2e/hosts.ts'
+export { fixtureDir as writeTree } from '../test/fixture-dir.ts'
 
 /** `n` modules × `perModule` GET routes, each returning JSON: the cold-start and scan fixtures. */
 export function generatedApp(modules: number, perModule: number): Record<string, string> {

@@ -56,7 +56,8 @@ describe('createKv options', () => {
     expect(() => createKv(kvOptions({ store: 'redis', redis: { url: 'not a url' } }))).toThrow(/kv\.redis\.url = "not a url" is not a valid URL/)
     expect(() => createKv(kvOptions({ store: 'redis', redis: { url: 'http://127.0.0.1:6379' } }))).toThrow(/kv\.redis\.url .* wrong scheme/)
     expect(() => createKv(kvOptions({ store: 'consul', consul: { url: 'redis://x' } }))).toThrow(/kv\.consul\.url .* wrong scheme/)
-    expect(() => createKv(kvOptions({ defaultTtlSeconds: 0 }))).toThrow(/kv\.defaultTtlSeconds must be a positive number/)
+    expect(() => kvOptions({ defaultTtlSeconds: 0 })).toThrow(/defaultTtlSeconds/)
+    expect(() => createKv({ ...kvOptions({}), defaultTtlSeconds: 0 })).toThrow(/kv\.defaultTtlSeconds must be a positive number/)
     const options = { ...kvOptions({}), store: 'etcd' } as unknown as Parameters<typeof createKv>[0]
     expect(() => createKv(options)).toThrow(/kv\.store = "etcd" is not a KV backend/)
   })

@@ -8,6 +8,8 @@ export type { ProblemInit } from './runtime/problem.ts'
 export { useClients, useModuleSettings } from './runtime/use.ts'
 export { useRequestContext, currentRequestId } from './runtime/request-context.ts'
 export { readBody } from './runtime/body.ts'
+export { readValidatedBody } from './runtime/validated-body.ts'
+export type { BodyValidator } from './runtime/validated-body.ts'
 export { defineRequestHook, defineResponseHook, defineErrorHook } from './runtime/request-hooks.ts'
 export type { TransportClients, Manifest, ManifestModule, ManifestRoute, ReadinessCheck } from './runtime/types.ts'
 export type { DskityEvents, EventBus } from './clients/event-bus.ts'
@@ -23,7 +25,6 @@ export {
   getRouterParams,
   getValidatedRouterParams,
   readRawBody,
-  readValidatedBody,
   readMultipartFormData,
   getHeader,
   getHeaders,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'pathe'
 import { DskityError, ErrorCodes } from '../errors.ts'
 
@@ -42,6 +42,9 @@ export async function loadConfigFiles(opts: { cwd: string; configFile?: string; 
     // Relative to where the command runs (like any CLI path), else to the service folder.
     const candidates = [...new Set([resolve(opts.invocationDir ?? process.cwd(), opts.configFile), resolve(cwd, opts.configFile)])]
     explicit = candidates.find((f) => existsSync(f))
+    if (explicit && statSync(explicit).isDirectory()) {
+      throw new DskityError(ErrorCodes.CONFIG_NOT_FOUND, `--config ${explicit} is a folder; give the config file itself (e.g. ${explicit}/dskity.config.ts).`, { file: explicit })
+    }
     if (!explicit) {
       throw new DskityError(ErrorCodes.CONFIG_NOT_FOUND, `config file ${candidates.join(' (or ')}${candidates.length > 1 ? ')' : ''} (from --config) does not exist.`, { file: candidates[0] })
     }

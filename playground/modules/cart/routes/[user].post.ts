@@ -1,6 +1,10 @@
-import { defineEventHandler, getRouterParam, ProblemDetail, readBody, useClients, useModuleSettings } from 'dskity'
+import { defineEventHandler, getRouterParam, ProblemDetail, readValidatedBody, useClients, useModuleSettings } from 'dskity'
+import { z } from 'zod'
 import mod from '../module.config'
 import { cartKey, emptyCart, type Cart } from '../store'
+
+/** What a cart line must look like; anything else is a 422 problem listing the issues. */
+const CartLine = z.object({ productId: z.string().min(1), quantity: z.number().int().positive().default(1) })
 
 /**
  * POST /cart/:user `{ "productId": "p1", "quantity": 2 }` — adds to the cart and restarts its TTL
@@ -10,14 +14,7 @@ export default defineEventHandler(async (event) => {
   const user = getRouterParam(event, 'user')!
   const key = cartKey(user)
   const { ttlSeconds, maxLines } = useModuleSettings(event, mod)
-  const body = await readBody<{ productId?: unknown; quantity?: unknown }>(event)
-  const { productId, quantity = 1 } = body ?? {}
-  if (typeof productId !== 'string' || productId.length === 0) {
-    throw new ProblemDetail({ status: 422, title: 'Invalid cart line', detail: 'productId must be a non-empty string' })
-  }
-  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1) {
-    throw new ProblemDetail({ status: 422, title: 'Invalid cart line', detail: 'quantity must be a whole number > 0' })
-  }
+  const { productId, quantity } = await readValidatedBody(event, CartLine)
   const { kv } = useClients(event)
   const cart = (await kv.getItem<Cart>(key)) ?? emptyCart(user)
   const line = cart.lines.find((l) => l.productId === productId)

@@ -17,6 +17,8 @@ export interface BuiltinContext {
   moduleNames: string[]
   isStarted: () => boolean
   readinessChecks: Map<string, ReadinessCheck>
+  /** Validated settings of each started module, by name. */
+  moduleSettings: () => Record<string, unknown>
 }
 
 /**
@@ -41,9 +43,18 @@ export function builtinRoutes(ctx: BuiltinContext): Array<[string, string, Route
     rows.push(['GET', '/_core/services.json', async (e) => (guard(e), { service: o.name, instances: await services() })])
     rows.push(['GET', '/_core/services', async (e) => (guard(e), html(e, renderServicesHtml(await services(), o.name)))])
     if (o.common.admin.showConfig) {
-      // Masked once, on first use: a deep copy, so the live options are never touched.
+      // Masked once, on first use after startup: a deep copy, so the live options are never touched.
+      // Module settings are shown as the modules got them (defaults applied, env included).
       let masked: unknown
-      const view = () => (o.common.admin.maskSecrets ? (masked ??= maskSecrets(o)) : o)
+      const effective = () => {
+        const modules: Record<string, unknown> = { ...o.modules }
+        for (const [name, value] of Object.entries(ctx.moduleSettings())) modules[name] = { ...(o.modules[name] ?? { enabled: true }), settings: value }
+        return { ...o, modules }
+      }
+      const view = () => {
+        if (!ctx.isStarted()) return o.common.admin.maskSecrets ? maskSecrets(effective()) : effective()
+        return o.common.admin.maskSecrets ? (masked ??= maskSecrets(effective())) : effective()
+      }
       rows.push(['GET', '/_core/config.json', (e) => (guard(e), view())])
       rows.push(['GET', '/_core/config', (e) => (guard(e), html(e, `<!doctype html><meta charset="utf-8"><title>${escapeHtml(o.name)} config</title><pre>${escapeHtml(JSON.stringify(view(), null, 2))}</pre>`))])
     }

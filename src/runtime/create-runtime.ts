@@ -82,7 +82,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     unsubscribe: [],
   }))
   const table = createRouteTable<RouteHandler>()
-  for (const [method, path, handler] of builtinRoutes({ options, metrics, registry: () => shared.base.registry, moduleNames: enabled.map((m) => m.name), isStarted: () => state === 'started' && !draining, readinessChecks: shared.readinessChecks })) {
+  for (const [method, path, handler] of builtinRoutes({ options, metrics, registry: () => shared.base.registry, moduleNames: enabled.map((m) => m.name), isStarted: () => state === 'started' && !draining, readinessChecks: shared.readinessChecks, moduleSettings: () => Object.fromEntries(modules.filter((m) => m.clients.settings !== undefined).map((m) => [m.manifest.name, m.clients.settings])) })) {
     table.add(method, path, { handler, template: path })
   }
   const fillRoutes = () => {

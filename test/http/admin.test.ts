@@ -131,3 +131,16 @@ describe('masking: shapes the first version missed', () => {
     expect(maskSecrets({ db_pass: 'x', dbPass: 'x', pwd: 'y', passthrough: 'z', compass: 'n', cors: { allowCredentials: false } })).toEqual({ db_pass: '***', dbPass: '***', pwd: '***', passthrough: 'z', compass: 'n', cors: { allowCredentials: false } })
   })
 })
+
+describe('/_core/config shows module settings as the modules got them', () => {
+  test('defaults applied and env values included, still masked', async () => {
+    const { createTestApp, createTestClient } = await import('../../src/testing/index.ts')
+    const app = await createTestApp({ rootDir: new URL('../../playground', import.meta.url).pathname, targets: ['orders'], env: { DSKITY_MODULES__ORDERS__SETTINGS__CURRENCY: 'USD' }, settings: { common: { admin: { showConfig: true } } } })
+    try {
+      const res = await createTestClient({ app }).get<{ modules: Record<string, { settings?: unknown }> }>('/_core/config.json')
+      expect(res.body.modules.orders.settings).toEqual({ maxItems: 5, currency: 'USD' })
+    } finally {
+      await app.close()
+    }
+  })
+})

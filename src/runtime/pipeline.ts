@@ -67,13 +67,13 @@ export function createPipeline(p: PipelineOptions): Pipeline {
       const seconds = (performance.now() - started) / 1000
       p.metrics.observeRequest(method, route, res.statusCode, seconds)
       // The record names its request and module itself: no async context is needed after the response.
-      if (accessLog) logAccess(p.logger, { method, path: event.path, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, route, requestId, module: match.target?.module ?? 'dskity' })
+      if (accessLog) logAccess(p.logger, { method, path, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, route, requestId, module: match.target?.module ?? 'dskity' })
     }
     if (cors?.(req, res)) {
       done()
       return null
     }
-    const ctx: Served = { p, event, match, method, requestId, maxBody, done }
+    const ctx: Served = { p, event, match, method, requestId, maxBody, done, path }
     return requestContextStorage.run({ requestId, module: match.target?.module }, serve, ctx)
   }
 }
@@ -89,6 +89,8 @@ interface Served {
   maxBody: number
   /** Records metrics and the access log once the response is complete. */
   done: () => void
+  /** The request path as received (h3 may rewrite `event.path` for `clients.http` routes). */
+  path: string
 }
 
 /**
@@ -108,7 +110,16 @@ function serve(s: Served): unknown {
       const fallback = match.allow?.length ? undefined : p.fallback(event)
       if (fallback) {
         event.node.res.once('finish', s.done)
-        return fallback.then(() => undefined, (error) => fail(s, undefined, isH3NotFound(error) ? notFound(s) : error))
+        // h3 strips its `use()` prefix from the path; put it back for logs and problem `instance`.
+        const url = req.url
+        const restore = () => {
+          ;(event as unknown as { _path?: string })._path = s.path
+          req.url = url
+        }
+        return fallback.then(restore, (error) => {
+          restore()
+          return fail(s, undefined, isH3NotFound(error) ? notFound(s) : error)
+        })
       }
       if (match.allow?.length) throw new ProblemDetail({ status: 405, title: 'Method Not Allowed', detail: `${method} is not allowed here. Allowed: ${match.allow.join(', ')}.` }, { Allow: match.allow.join(', ') })
       throw notFound(s)
@@ -171,7 +182,7 @@ function respond(s: Served, body: unknown): unknown {
     return s.p.sendOther(s.event, body)
   }
   // HEAD: Node drops the body, so say how long GET's would have been.
-  if (s.method === 'HEAD' && !res.hasHeader('content-length')) res.setHeader('Content-Length', Buffer.byteLength(text))
+  if (s.method === 'HEAD' && text !== '' && !res.hasHeader('content-length')) res.setHeader('Content-Length', Buffer.byteLength(text))
   endSoon(res, text, s.done)
   return undefined
 }

@@ -11,7 +11,7 @@ const root = fixtureDir({
   'modules/shapes/routes/nothing.post.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => undefined)\n`,
   'modules/shapes/routes/created.post.ts': `import { defineEventHandler, setResponseStatus } from 'dskity'\nexport default defineEventHandler((event) => { setResponseStatus(event, 202) })\n`,
   'modules/shapes/routes/web.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new Response('from a Response', { status: 201, headers: { 'x-kind': 'web' } }))\n`,
-  'modules/shapes/hooks/startup.ts': `import { defineHook, defineEventHandler } from 'dskity'\nexport default defineHook(({ http }) => { http.use('/extra', defineEventHandler(() => ({ extra: true }))) })\n`,
+  'modules/shapes/hooks/startup.ts': `import { defineHook, defineEventHandler } from 'dskity'\nexport default defineHook(({ http }) => { http.use('/extra', defineEventHandler(() => ({ extra: true }))); http.use('/broken-extra', defineEventHandler(async () => { throw new Error('boom') })) })\n`,
 })
 
 describe('route results and clients.http', () => {
@@ -36,11 +36,15 @@ describe('route results and clients.http', () => {
     const text = await client.get('/shapes/text')
     expect([text.status, text.headers.get('content-type'), text.text]).toEqual([200, 'text/html', 'plain <b>text</b>'])
     expect((await client.post('/shapes/nothing')).status).toBe(204)
+    const head = await client.request('HEAD', '/shapes/text')
+    expect([head.status, head.headers.get('content-length'), head.text]).toEqual([200, '17', ''])
     expect((await client.post('/shapes/created')).status).toBe(202)
   })
 
   it('routes added to clients.http answer paths no module route does; the rest is still a 404 problem', async () => {
     expect((await client.get('/extra')).body).toEqual({ extra: true })
+    // h3 strips the use() prefix; the problem still names the path the client asked for.
+    expect((await client.get('/broken-extra')).body).toMatchObject({ status: 500, instance: '/broken-extra' })
     const missing = await client.get('/nowhere')
     expect(missing.status).toBe(404)
     expect(missing.headers.get('content-type')).toBe('application/problem+json')

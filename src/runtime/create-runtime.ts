@@ -69,10 +69,15 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
   let state: RuntimeState = 'idle'
   let draining = false
   let load = opts.load
+  let checked: { load: FileLoader; done: Promise<void> } | undefined
+  // Once per set of loaded files: the server checks before it listens, and start() reuses that.
+  const check = () => {
+    if (checked?.load !== load) checked = { load, done: preloadRoutes(enabled, load).then(() => checkModules(lifecycle)) }
+    return checked.done
+  }
   const enabled = enabledModules(manifest, options)
-  const app = createApp({
-    onError: (error, event) => void event.node.res.end(sendProblem({ dev, logger }, event, error, requestIdFrom(event.node.res.getHeader('x-request-id') as string))),
-  })
+  // The users' own h3 app (`clients.http`); its errors reach the pipeline, which renders them.
+  const app = createApp()
   const shared = await createSharedClients({ app, options, logger, metrics, moduleNames: enabled.map((m) => m.name) })
   const modules: ModuleRuntime[] = enabled.map((manifestModule) => ({
     manifest: manifestModule,
@@ -136,15 +141,12 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     get state() {
       return state
     },
-    async check() {
-      await preloadRoutes(enabled, load)
-      await checkModules(lifecycle)
-    },
+    check,
     async start() {
       if (state !== 'idle') throw new Error(`[dskity] runtime already ${state}`)
       state = 'starting'
       try {
-        await preloadRoutes(enabled, load)
+        await check()
         await startModules(lifecycle)
         await shared.afterStartup()
         await shared.base.registry.start()

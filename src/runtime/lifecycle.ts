@@ -22,13 +22,11 @@ export type ResponseHookFn = (event: unknown, response: { body: unknown }, clien
 export type ErrorHookFn = (error: unknown, event: unknown, clients: TransportClients) => unknown
 
 /**
- * Validates every module's settings up front (so a typo fails before any hook runs), then runs
- * startup hooks one module at a time in dependency order, each awaited and bounded by
- * `common.lifecycle.startupTimeoutSeconds`. Event listeners are subscribed when their module starts.
+ * Runs startup hooks (after {@link checkModules} has validated settings and files) one module at
+ * a time in dependency order, each awaited and bounded by `common.lifecycle.startupTimeoutSeconds`. Event listeners are subscribed when their module starts.
  * A failing hook shuts the already-started modules down in reverse and throws naming the module.
  */
 export async function startModules(ctx: LifecycleContext): Promise<void> {
-  await checkModules(ctx)
   const timeoutMs = ctx.options.common.lifecycle.startupTimeoutSeconds * 1000
   for (const mod of ctx.modules) {
     try {

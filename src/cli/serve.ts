@@ -117,5 +117,6 @@ function watchForChanges(initial: PreparedApp, running: RunningServer, opts: Ser
   })
   watcher.on('error', (error) => log.warn('file watcher error:', error))
   running.server.once('close', () => void watcher.close())
-  log.info(`watching ${folders.map(rel).join(', ') || 'no module folders'} and the config for changes`)
+  // Edits made before chokidar's initial scan finishes are not seen: announce only once it is done.
+  watcher.once('ready', () => log.info(`watching ${folders.map(rel).join(', ') || 'no module folders'} and the config for changes`))
 }

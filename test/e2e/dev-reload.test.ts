@@ -36,6 +36,9 @@ describe('dskity dev', () => {
     const body = async (path = '/hello') => (await fetch(url + path)).json() as Promise<{ message?: string; pid?: number }>
     const first = await waitFor(async () => ((await body()).message === 'v1' ? body() : undefined), 30_000)
     expect(first.value?.message, output).toBe('v1')
+    // The watcher says when it is watching; edits before that would not be seen.
+    const watching = await waitFor(async () => (/watching .* for changes/.test(output) ? true : undefined), 10_000)
+    expect(watching.value, output).toBe(true)
 
     writeFileSync(join(root, 'modules/hello/routes/index.get.ts'), route('v2'))
     const second = await waitFor(async () => ((await body()).message === 'v2' ? body() : undefined), 2000)

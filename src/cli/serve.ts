@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, watch as fsWatch } from 'node:fs'
 import { watch as chokidarWatch } from 'chokidar'
 import { CONFIG_FILE_NAMES } from '../config/load.ts'
 import { resolve, sep } from 'node:path'
@@ -109,14 +109,28 @@ function watchForChanges(initial: PreparedApp, running: RunningServer, opts: Ser
   const configFiles = CONFIG_FILE_NAMES.map((n) => resolve(app.rootDir, n))
   if (app.manifest.configFile) configFiles.push(app.manifest.configFile)
   const ignored = (file: string) => /[\\/](node_modules|\.dskity|\.output|\.git)([\\/]|$)/.test(file) || /\.(swp|tmp)$|~$/.test(file)
-  const watcher = chokidarWatch([...folders, ...new Set(configFiles)], { ignoreInitial: true, ignored })
-  watcher.on('all', (_event, file) => {
+  const onChange = (file: string) => {
+    if (ignored(file)) return
     changed.add(resolve(file))
     clearTimeout(timer)
     timer = setTimeout(() => void (busy = busy.then(reload)), 40)
-  })
+  }
+  const watcher = chokidarWatch([...folders, ...new Set(configFiles)], { ignoreInitial: true, ignored })
+  watcher.on('all', (_event, file) => onChange(file))
   watcher.on('error', (error) => log.warn('file watcher error:', error))
-  running.server.once('close', () => void watcher.close())
+  // Node's own recursive watcher as a second source: chokidar was seen to miss an edit made right
+  // after its start under load, Node's loses files replaced by rename. Events are de-duplicated.
+  const nodeWatchers = folders.flatMap((folder) => {
+    try {
+      return [fsWatch(folder, { recursive: true }, (_e, name) => name && onChange(resolve(folder, String(name))))]
+    } catch {
+      return []
+    }
+  })
+  running.server.once('close', () => {
+    void watcher.close()
+    for (const w of nodeWatchers) w.close()
+  })
   // Edits made before chokidar's initial scan finishes are not seen: announce only once it is done.
   watcher.once('ready', () => log.info(`watching ${folders.map(rel).join(', ') || 'no module folders'} and the config for changes`))
 }

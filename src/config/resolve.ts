@@ -36,7 +36,9 @@ export function resolveConfig(input: ResolveOptionsInput): ResolvedConfig {
       const path = issue.path.join('.')
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (path ? `${path}.${k}` : k)) : [path]
       const origin = env.sources.get(path) ?? fileNames
-      const what = issue.code === 'unrecognized_keys' ? 'unknown key (remove it or check its spelling)' : issue.message.replace(/^Invalid input: /, '')
+      // A record key that fails its own check (e.g. a header name) carries the reason one level down.
+      const reason = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message
+      const what = issue.code === 'unrecognized_keys' ? 'unknown key (remove it or check its spelling)' : reason.replace(/^Invalid input: /, '')
       return `  - ${keys.join(', ') || '(root)'}: ${what} [from ${origin}]`
     })
     throw new DskityError(ErrorCodes.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, { issues: parsed.error.issues })

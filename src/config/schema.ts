@@ -11,6 +11,14 @@ const port = (d: number, doc: string) => z.number().int().min(0).max(65535).defa
 const bool = (d: boolean, doc: string) => z.boolean().default(d).describe(doc)
 const strList = (d: string[], doc: string) => z.array(z.string()).default(d).describe(doc)
 
+// What Node accepts in a response header (checked here so a bad value fails at startup, naming its key,
+// instead of failing every response).
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+const HEADER_NAME = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
+const headerValue = () => z.string().regex(HEADER_VALUE, 'must be a valid header value: no line breaks or control characters')
+const headerStr = (d: string, doc: string) => headerValue().default(d).describe(doc)
+const headerList = (d: string[], doc: string) => z.array(headerValue()).default(d).describe(doc)
+
 const registrySchema = z
   .object({
     enabled: bool(true, 'Advertise this instance in the KV store and serve /_core/services.'),
@@ -43,10 +51,10 @@ const grpcSchema = z
 const corsSchema = z
   .object({
     enabled: bool(false, 'Answer CORS preflights and add CORS headers.'),
-    allowOrigins: strList(['*'], 'Allowed origins; `*` for any (never sent together with credentials).'),
-    allowMethods: strList(['*'], 'Allowed methods.'),
-    allowHeaders: strList(['*'], 'Allowed request headers.'),
-    exposeHeaders: strList([], 'Response headers exposed to the browser.'),
+    allowOrigins: headerList(['*'], 'Allowed origins; `*` for any (never sent together with credentials).'),
+    allowMethods: headerList(['*'], 'Allowed methods.'),
+    allowHeaders: headerList(['*'], 'Allowed request headers.'),
+    exposeHeaders: headerList([], 'Response headers exposed to the browser.'),
     allowCredentials: bool(false, 'Send `Access-Control-Allow-Credentials: true`; needs an explicit `allowOrigins` list.'),
     maxAge: num(600, 'Preflight cache time, in seconds.'),
   })
@@ -55,22 +63,20 @@ const corsSchema = z
 const securityHeadersSchema = z
   .object({
     enabled: bool(false, 'Add security headers to every response.'),
-    xContentTypeOptions: str('nosniff', 'X-Content-Type-Options.'),
-    xFrameOptions: str('DENY', 'X-Frame-Options.'),
-    referrerPolicy: str('strict-origin-when-cross-origin', 'Referrer-Policy.'),
-    xXssProtection: str('1; mode=block', 'X-XSS-Protection.'),
-    strictTransportSecurity: z
-      .string()
+    xContentTypeOptions: headerStr('nosniff', 'X-Content-Type-Options.'),
+    xFrameOptions: headerStr('DENY', 'X-Frame-Options.'),
+    referrerPolicy: headerStr('strict-origin-when-cross-origin', 'Referrer-Policy.'),
+    xXssProtection: headerStr('1; mode=block', 'X-XSS-Protection.'),
+    strictTransportSecurity: headerValue()
       .nullable()
       .default('max-age=31536000; includeSubDomains')
       .describe('Strict-Transport-Security; null to omit.'),
-    contentSecurityPolicy: z
-      .string()
+    contentSecurityPolicy: headerValue()
       .nullable()
       .default("default-src 'none'; frame-ancestors 'none'")
       .describe('Content-Security-Policy; null to omit.'),
     customHeaders: z
-      .record(z.string(), z.string())
+      .record(z.string().regex(HEADER_NAME, 'must be a valid header name (letters, digits and !#$%&\'*+-.^_`|~)'), headerValue())
       .default({})
       .describe('Extra headers, names kept exactly as written.'),
   })

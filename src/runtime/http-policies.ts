@@ -1,13 +1,14 @@
 import type { ServerResponse, IncomingMessage } from 'node:http'
 import type { DskityOptions } from '../config/schema.ts'
+import { setTrustedHeader, setTrustedHeaders, trustHeaders, type TrustedHeader } from './fast-headers.ts'
 
 /**
  * Response headers from `common.securityHeaders`, computed once at startup (empty values and
  * `null` are left out; `customHeaders` keep their names as written and come last, so they win).
  *
- * @example for (const [name, value] of compileSecurityHeaders(options.common.securityHeaders)) res.setHeader(name, value)
+ * @example setTrustedHeaders(res, compileSecurityHeaders(options.common.securityHeaders))
  */
-export function compileSecurityHeaders(opts: DskityOptions['common']['securityHeaders']): Array<[string, string]> {
+export function compileSecurityHeaders(opts: DskityOptions['common']['securityHeaders']): TrustedHeader[] {
   if (!opts.enabled) return []
   const headers: Array<[string, string]> = [
     ['X-Content-Type-Options', opts.xContentTypeOptions],
@@ -18,7 +19,7 @@ export function compileSecurityHeaders(opts: DskityOptions['common']['securityHe
   if (opts.strictTransportSecurity) headers.push(['Strict-Transport-Security', opts.strictTransportSecurity])
   if (opts.contentSecurityPolicy) headers.push(['Content-Security-Policy', opts.contentSecurityPolicy])
   for (const [name, value] of Object.entries(opts.customHeaders)) headers.push([name, value])
-  return headers.filter(([, v]) => v !== '')
+  return trustHeaders(headers.filter(([, v]) => v !== ''))
 }
 
 /** Applies CORS to a request; returns `true` when it was a preflight that has been answered. */
@@ -41,18 +42,29 @@ export function compileCors(opts: DskityOptions['common']['cors']): CorsHandler 
   const headers = opts.allowHeaders.includes('*') ? undefined : opts.allowHeaders.join(', ')
   const expose = opts.exposeHeaders.join(', ')
   const maxAge = String(opts.maxAge)
+  // The headers of an ordinary (non-preflight) response, validated once: `Vary` always; for an
+  // allowed origin the allow/expose headers (the reflected origin is an allow-list entry, so valid).
+  const vary = trustHeaders([['Vary', 'Origin']])
+  const reflect = !anyOrigin || opts.allowCredentials
+  const allowedHeaders = trustHeaders([
+    ['Vary', 'Origin'],
+    ...(reflect ? [] : [['Access-Control-Allow-Origin', '*'] as const]),
+    ...(opts.allowCredentials ? [['Access-Control-Allow-Credentials', 'true'] as const] : []),
+    ...(expose ? [['Access-Control-Expose-Headers', expose] as const] : []),
+  ])
   return (req, res) => {
-    addVary(res, 'Origin')
     const origin = req.headers.origin
-    const preflight = req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] !== undefined
     const allowed = origin !== undefined && (anyOrigin || origins.has(origin))
-    if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', anyOrigin && !opts.allowCredentials ? '*' : origin)
-      if (opts.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
-      if (expose && !preflight) res.setHeader('Access-Control-Expose-Headers', expose)
+    const preflight = req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] !== undefined
+    if (!preflight) {
+      setTrustedHeaders(res, allowed ? allowedHeaders : vary)
+      if (allowed && reflect) setTrustedHeader(res, 'Access-Control-Allow-Origin', 'access-control-allow-origin', origin as string)
+      return false
     }
-    if (!preflight) return false
+    addVary(res, 'Origin')
     if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', reflect ? origin : '*')
+      if (opts.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
       // `*` in allowMethods/allowHeaders reflects the request (a literal `*` means nothing with credentials).
       res.setHeader('Access-Control-Allow-Methods', methods ?? String(req.headers['access-control-request-method']))
       const requested = req.headers['access-control-request-headers']

@@ -62,9 +62,10 @@ export function createLogger(opts: LoggerOptions): ConsolaInstance {
     opts.format === 'json'
       ? (r) =>
           write(
-            JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `${r.method} ${r.path} ${r.status}`, request_id: r.requestId, module: r.module, function: 'accessLog', line: 0, status: r.status, duration_ms: r.durationMs, route: r.route }) + '\n',
+            // Written by hand (same bytes as JSON.stringify of the fixed-shape record): a third of the cost.
+            `{"time":"${isoNow()}","level":"info","msg":${jsonString(`${r.method} ${r.path} ${r.status}`)},"request_id":${jsonString(r.requestId)},"module":${jsonString(r.module)},"function":"accessLog","line":0,"status":${r.status},"duration_ms":${tenths(r.durationMs)},"route":${jsonString(r.route)}}\n`,
           )
-      : (r) => write(`${new Date().toISOString()} INFO  [${r.module}] ${r.method} ${escapeControl(r.path)} ${r.status} status=${r.status} duration_ms=${r.durationMs} route=${r.route} (request_id=${r.requestId} accessLog:0)\n`)
+      : (r) => write(`${isoNow()} INFO  [${r.module}] ${r.method} ${escapeControl(r.path)} ${r.status} status=${r.status} duration_ms=${tenths(r.durationMs)} route=${r.route} (request_id=${r.requestId} accessLog:0)\n`)
   Object.defineProperty(logger, FAST, { value: access })
   return capture === 'off' ? logger : instrument(logger)
 }
@@ -185,6 +186,39 @@ function captureCallSite(fn: Function): CallSite | undefined {
 }
 
 /** Text records stay one line each: CR, LF and other control characters are written as `\xNN`. */
+/** `new Date().toISOString()`, formatted at most once per millisecond (the access log asks per request). */
+function isoNow(): string {
+  const now = Date.now()
+  if (now !== lastMs) {
+    lastMs = now
+    lastIso = new Date(now).toISOString()
+  }
+  return lastIso
+}
+let lastMs = -1
+let lastIso = ''
+
+/**
+ * A string as a JSON literal: quoted as is when it is printable ASCII without `"` or `\\`, else
+ * `JSON.stringify`. A loop, not a regex: the regex cost more than the rest of the record.
+ */
+function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(text)
+  }
+  return `"${text}"`
+}
+
+/** A duration in ms with one decimal, as `JSON.stringify` writes it (`3`, `0.4`), from integers only. */
+function tenths(ms: number): string {
+  const t = Math.round(ms * 10)
+  if (!Number.isSafeInteger(t) || t < 0) return String(ms)
+  const whole = Math.floor(t / 10)
+  const digit = t - whole * 10
+  return digit === 0 ? `${whole}` : `${whole}.${digit}`
+}
+
 function escapeControl(text: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text

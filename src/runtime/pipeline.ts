@@ -3,6 +3,7 @@ import type { H3Event } from 'h3'
 import { decodePath } from 'ufo'
 import type { DskityOptions } from '../config/schema.ts'
 import { limitRequestBody } from './body.ts'
+import { setTrustedHeader, setTrustedHeaders } from './fast-headers.ts'
 import { compileCors, compileSecurityHeaders } from './http-policies.ts'
 import type { ModuleRuntime } from './lifecycle.ts'
 import { logAccess } from './logger.ts'
@@ -54,8 +55,9 @@ export function createPipeline(p: PipelineOptions): Pipeline {
     const started = performance.now()
     const requestId = requestIdFrom(req.headers['x-request-id'])
     const method = req.method ?? 'GET'
-    res.setHeader('X-Request-Id', requestId)
-    for (let i = 0; i < securityHeaders.length; i++) res.setHeader(securityHeaders[i][0], securityHeaders[i][1])
+    // Both are valid by construction (the id matched its pattern or is a UUID; the headers were checked at startup).
+    setTrustedHeader(res, 'X-Request-Id', 'x-request-id', requestId)
+    if (securityHeaders.length) setTrustedHeaders(res, securityHeaders)
     if (p.isDraining()) res.setHeader('Connection', 'close')
     const path = event.path
     const match = p.table.lookup(method, path.includes('%') ? decodePath(path) : path)
@@ -166,10 +168,10 @@ function respond(s: Served, body: unknown): unknown {
   }
   let text: string | undefined
   if (typeof body === 'string') {
-    if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'text/html')
+    if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'text/html')
     text = body
   } else if (body !== null && typeof body === 'object' && (Array.isArray(body) || isPlainObject(body))) {
-    if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json')
+    if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'application/json')
     text = JSON.stringify(body)
   }
   if (body === undefined || body === null) {

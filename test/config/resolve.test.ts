@@ -100,6 +100,21 @@ describe('file keys', () => {
   })
 })
 
+describe('response header settings', () => {
+  it('a header value with a line break or a bad header name fails at startup, naming the key', () => {
+    try {
+      resolve({ common: { securityHeaders: { customHeaders: { 'Bad Name': 'x', 'X-Ok': 'a\nSet-Cookie: s=1' }, contentSecurityPolicy: 'a\rb' }, cors: { allowOrigins: ['https://a.example\r\nX: y'] } } })
+      expect.unreachable()
+    } catch (error) {
+      const message = (error as Error).message
+      expect(message).toMatch(/common\.securityHeaders\.customHeaders\.Bad Name: must be a valid header name/)
+      expect(message).toMatch(/common\.securityHeaders\.customHeaders\.X-Ok: must be a valid header value/)
+      expect(message).toMatch(/common\.securityHeaders\.contentSecurityPolicy: must be a valid header value/)
+      expect(message).toMatch(/common\.cors\.allowOrigins\.0: must be a valid header value/)
+    }
+  })
+})
+
 describe('hostile config keys', () => {
   it('keys named like Object methods are unknown keys, not crashes', () => {
     expect(() => resolve({ common: { toString: 1, cors: { hasOwnProperty: true } } })).toThrow(/common\.toString, .*unknown key|common\.toString: unknown key/)

@@ -8,3 +8,20 @@ it('text records stay on one line', () => {
   for (const line of lines) expect(line.trimEnd().includes('\n')).toBe(false)
   expect(lines.join('')).toContain('/nope\\x0d\\x0aFAKE 200')
 })
+
+it('JSON access records are valid JSON with every field intact, whatever the path holds', () => {
+  const lines: string[] = []
+  const logger = createLogger({ format: 'json', level: 'info', write: (l) => lines.push(l) })
+  const paths = ['/plain', '/q"uote', '/back\\slash', '/nl\n"level":"error"', '/ünï/😀', '/lone\ud800', '/del\u007f', '']
+  const durations = [0, 0.4, 3, 12.3, 1234.5, 1e-7]
+  for (const [i, path] of paths.entries()) logAccess(logger, { method: 'GET', path, status: 200 + i, durationMs: durations[i % durations.length], route: '/[id]"x', requestId: `id-${i}`, module: 'orders' })
+  expect(lines).toHaveLength(paths.length)
+  for (const [i, line] of lines.entries()) {
+    expect(line.endsWith('}\n')).toBe(true)
+    expect(line.slice(0, -1).includes('\n')).toBe(false)
+    const record = JSON.parse(line)
+    expect(record).toMatchObject({ level: 'info', msg: `GET ${paths[i]} ${200 + i}`, request_id: `id-${i}`, module: 'orders', function: 'accessLog', status: 200 + i, route: '/[id]"x' })
+    expect(record.duration_ms).toBeCloseTo(Math.round(durations[i % durations.length] * 10) / 10, 5)
+    expect(Date.parse(record.time)).toBeGreaterThan(Date.parse('2020-01-01'))
+  }
+})

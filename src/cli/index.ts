@@ -1,5 +1,6 @@
 import { defineCommand, runMain as cittyRunMain } from 'citty'
 import { existsSync, statSync } from 'node:fs'
+import { checkArgv, type ArgSpec } from './check-argv.ts'
 
 /** Sub-commands, loaded lazily so `dskity list` never loads the server. */
 export const subCommands = {
@@ -29,6 +30,15 @@ export async function runMain(argv: string[]): Promise<void> {
   if (!isCommand && first && !first.startsWith('-') && !(existsSync(first) && statSync(first).isDirectory())) {
     process.stderr.write(`[dskity] unknown command \`${first}\`. Commands: ${Object.keys(subCommands).join(', ')}.\n`)
     process.exit(1)
+  }
+  const name = args[0] as keyof typeof subCommands
+  if (name in subCommands) {
+    const command = await subCommands[name]()
+    const problem = checkArgv(name, args.slice(1), (command.args ?? {}) as Record<string, ArgSpec>)
+    if (problem) {
+      process.stderr.write(`[dskity] ${problem}\n`)
+      process.exit(1)
+    }
   }
   await cittyRunMain(main, { rawArgs: args })
 }

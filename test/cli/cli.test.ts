@@ -96,3 +96,30 @@ describe('dskity validate checks what run would refuse', () => {
     expect(runCli(['build', noDefault]).code).toBe(1)
   })
 })
+
+describe('mistyped flags are errors, not ignored', () => {
+  it('an unknown option exits 1, names the command and suggests the nearest option', () => {
+    const res = runCli(['run', '--prot', '3000', 'playground'])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/unknown option `--prot` for `dskity run` \(did you mean `--port`\?\)/)
+    expect(res.stderr).toMatch(/Options: .*--port.*--reload/)
+    const validate = runCli(['validate', 'playground', '--stirct'])
+    expect(validate.code).toBe(1)
+    expect(validate.stderr).toMatch(/did you mean `--strict`/)
+    expect(validate.stdout).toBe('') // nothing was validated: a typo never looks like a pass
+  })
+
+  it('a missing value, a value on a switch and a stray argument are refused', () => {
+    expect(runCli(['list', 'playground', '--config']).stderr).toMatch(/`--config` of `dskity list` needs a value/)
+    expect(runCli(['run', 'playground', '--reload=yes']).stderr).toMatch(/`--reload` of `dskity run` is a switch/)
+    const stray = runCli(['list', 'playground', 'extra'])
+    expect(stray.code).toBe(1)
+    expect(stray.stderr).toMatch(/takes one argument besides options; got `playground`, `extra`/)
+  })
+
+  it('known spellings still work: --flag=value, --no-<switch>, --help', () => {
+    expect(runCli(['list', 'playground', '--json', '--target=cart']).code).toBe(0)
+    expect(runCli(['validate', 'playground', '--no-strict']).code).toBe(0)
+    expect(runCli(['list', '--help']).code).toBe(0)
+  })
+})

@@ -25,11 +25,17 @@ export function limitRequestBody(event: H3Event, maxBytes: number): void {
  * JSON, strictly: broken or empty JSON is a 400 problem (the handler never gets a raw string), and
  * `__proto__` keys are dropped. `application/x-www-form-urlencoded` becomes an object; every other
  * type (text, multipart, none) is returned as the raw text, never parsed — so a page on another
- * site cannot post JSON through a CORS-safelisted type. Bodies over `common.http.maxBodyBytes` → 413.
+ * site cannot post JSON through a CORS-safelisted type. Bodies over `common.http.maxBodyBytes` → 413;
+ * a compressed body (`Content-Encoding` other than `identity`) → 415 with `Accept-Encoding: identity`.
  *
  * @example const order = await readBody<{ quantity: number }>(event)
  */
 export async function readBody<T = unknown>(event: H3Event): Promise<T> {
+  const encoding = event.node.req.headers['content-encoding']
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    // RFC 9110 §15.5.16: 415 for a content coding the server does not decode, naming what it accepts.
+    throw new ProblemDetail({ status: 415, title: 'Unsupported Media Type', detail: `Content-Encoding \`${encoding}\` is not supported; send the body uncompressed.` }, { 'Accept-Encoding': 'identity' })
+  }
   const type = String(event.node.req.headers['content-type'] ?? '').toLowerCase()
   if (type.startsWith('application/x-www-form-urlencoded')) return (await h3ReadBody(event)) as T
   const raw = await readRawBody(event, 'utf8')

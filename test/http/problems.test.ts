@@ -34,6 +34,13 @@ describe('problem details on every error path (in-process)', async () => {
     expect(head.headers.get('x-ping')).toBe('pong')
   })
 
+  test('a compressed body is a 415 problem that says to send it uncompressed', async () => {
+    const res = await client.post('/api/echo', Buffer.from([0x1f, 0x8b, 0x08, 0x00]), { headers: { ...JSON_TYPE, 'content-encoding': 'gzip' } })
+    expect(expectProblem(res, 415).detail).toMatch(/Content-Encoding `gzip` is not supported/)
+    expect(res.headers.get('accept-encoding')).toBe('identity')
+    expect((await client.post('/api/echo', '{"a":1}', { headers: { ...JSON_TYPE, 'content-encoding': 'identity' } })).status).toBe(200)
+  })
+
   test('case 3: broken JSON and an empty JSON body are 400 problems; the handler never runs', async () => {
     expect(expectProblem(await client.post('/api/echo', '{"a":1,}', { headers: JSON_TYPE }), 400).detail).toMatch(/not valid JSON/)
     expect(expectProblem(await client.post('/api/echo', '', { headers: JSON_TYPE }), 400).detail).toMatch(/empty/)

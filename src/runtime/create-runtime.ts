@@ -110,10 +110,10 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     isDraining: () => draining,
     sendOther: (event, body) => {
       ;(event.context as Record<symbol, unknown>)[RESULT] = body
-      return resultApp.handler(event) as Promise<unknown>
+      return withSocket(event, () => resultApp.handler(event) as Promise<unknown>)
     },
     // `clients.http` is the users' own h3 app: what they add there answers paths no module route does.
-    fallback: (event) => (app.stack.length ? (app.handler(event) as Promise<unknown>) : undefined),
+    fallback: (event) => (app.stack.length ? withSocket(event, () => app.handler(event) as Promise<unknown>) : undefined),
   })
   const lastResort = (event: H3Event, error: unknown) => {
     const res = event.node.res
@@ -225,4 +225,28 @@ async function preloadRoutes(modules: Manifest['modules'], load: FileLoader) {
       }),
     ),
   )
+}
+
+/**
+ * Runs `send` once the response has its socket. A pipelined request (several on one keep-alive
+ * connection) gets a response that waits its turn without a socket, and h3 silently skips sending
+ * streams, Buffers and `Response` objects to a response without one: the connection then stalled
+ * behind it. Resolves without sending if the connection closes first.
+ */
+function withSocket(event: H3Event, send: () => Promise<unknown>): Promise<unknown> {
+  const res = event.node.res
+  const connection = event.node.req.socket
+  if (res.socket || res.writableEnded || !connection) return send()
+  return new Promise((resolve, reject) => {
+    const onSocket = () => {
+      connection.off('close', onClose)
+      send().then(resolve, reject)
+    }
+    const onClose = () => {
+      res.off('socket', onSocket)
+      resolve(undefined)
+    }
+    res.once('socket', onSocket)
+    connection.once('close', onClose)
+  })
 }

@@ -1,4 +1,5 @@
 import { get as httpGet } from 'node:http'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTS, startHost, type RunningHost } from './hosts.ts'
@@ -119,5 +120,35 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
     const text = await (await get('/metrics')).text()
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/catalog\/:id",status="200"\} \d+/)
     expect(text).not.toMatch(/route="\/catalog\/p1"/)
+  })
+
+  it('a streamed result (NDJSON) is sent whole, with its content type', async () => {
+    const res = await get('/catalog/export')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson')
+    const lines = (await res.text()).trim().split('\n').map((line) => JSON.parse(line))
+    expect(lines.map((p: { id: string }) => p.id)).toEqual(['p1', 'p2', 'p3'])
+  })
+
+  it('pipelined requests on one connection are all answered, in order, streams included', async () => {
+    // A stream queued behind another response used to stall the connection (h3 skips socket-less responses).
+    const paths = ['/catalog', '/catalog/export', '/health/live', '/catalog/export', '/nope', '/catalog/p2']
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(host.url).port), '127.0.0.1')
+      let data = ''
+      const timer = setTimeout(() => (socket.destroy(), resolve(data)), 5000)
+      socket.on('data', (chunk) => {
+        data += chunk
+        if ((data.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === paths.length && /"Pour-over kettle"[^]*$/.test(data.slice(data.lastIndexOf('HTTP/1.1 ')))) {
+          clearTimeout(timer)
+          socket.destroy()
+          resolve(data)
+        }
+      })
+      socket.on('error', reject)
+      socket.write(paths.map((p) => `GET ${p} HTTP/1.1\r\nHost: test\r\n\r\n`).join(''))
+    })
+    expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 404', 'HTTP/1.1 200'])
+    expect(raw.match(/"id":"p3"/g)?.length).toBeGreaterThanOrEqual(2) // both exports carried their products
   })
 })

@@ -180,6 +180,8 @@ function respond(s: Served, body: unknown): unknown {
     text = ''
   }
   if (text === undefined) {
+    // HEAD of a byte result: say how long GET's body would be (Node drops the body without counting it).
+    if (s.method === 'HEAD' && body instanceof Uint8Array && !res.hasHeader('content-length')) res.setHeader('Content-Length', body.byteLength)
     res.once('finish', s.done)
     return s.p.sendOther(s.event, body)
   }

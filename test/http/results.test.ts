@@ -38,6 +38,8 @@ describe('route results and clients.http', () => {
     expect((await client.post('/shapes/nothing')).status).toBe(204)
     const head = await client.request('HEAD', '/shapes/text')
     expect([head.status, head.headers.get('content-length'), head.text]).toEqual([200, '17', ''])
+    const headBytes = await client.request('HEAD', '/shapes/buffer')
+    expect([headBytes.status, headBytes.headers.get('content-length'), headBytes.text]).toEqual([200, '9', ''])
     expect((await client.post('/shapes/created')).status).toBe(202)
   })
 

@@ -113,7 +113,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
       return withSocket(event, () => resultApp.handler(event) as Promise<unknown>)
     },
     // `clients.http` is the users' own h3 app: what they add there answers paths no module route does.
-    fallback: (event) => (app.stack.length ? withSocket(event, () => app.handler(event) as Promise<unknown>) : undefined),
+    fallback: (event) => (app.stack.length ? withSocket(event, () => (bindPrefixesToSegments(app), app.handler(event) as Promise<unknown>)) : undefined),
   })
   const lastResort = (event: H3Event, error: unknown) => {
     const res = event.node.res
@@ -249,4 +249,20 @@ function withSocket(event: H3Event, send: () => Promise<unknown>): Promise<unkno
     res.once('socket', onSocket)
     connection.once('close', onClose)
   })
+}
+
+const SEGMENT_BOUND = Symbol.for('dskity.segmentBound')
+
+/**
+ * h3 v1 matches a `use('/extra', …)` prefix by characters, so it also answered `/extra-late` (and
+ * `use('/admin')` answered `/administrator`). Each layer with a prefix gets a `match` that also
+ * requires a segment boundary after it (`/extra`, `/extra/…`, `/extra?…`), keeping any `match` of its own.
+ */
+function bindPrefixesToSegments(app: App): void {
+  for (const layer of app.stack as Array<App['stack'][number] & { [SEGMENT_BOUND]?: true }>) {
+    if (layer[SEGMENT_BOUND] || !layer.route || layer.route.length <= 1) continue
+    const own = layer.match
+    layer.match = (rest, event) => (rest.startsWith('/') || rest.startsWith('?')) && (!own || own(rest, event))
+    layer[SEGMENT_BOUND] = true
+  }
 }

@@ -55,6 +55,11 @@ describe('route results and clients.http', () => {
 
   it('routes added to clients.http answer paths no module route does; the rest is still a 404 problem', async () => {
     expect((await client.get('/extra')).body).toEqual({ extra: true })
+    expect((await client.get('/extra/sub?x=1')).body).toEqual({ extra: true })
+    expect((await client.get('/extra?x=1')).body).toEqual({ extra: true })
+    // A prefix ends at a segment boundary: use('/extra') is not /extra-late.
+    const late = await client.get('/extra-late')
+    expect([late.status, (late.body as { instance: string }).instance]).toEqual([404, '/extra-late'])
     // h3 strips the use() prefix; the problem still names the path the client asked for.
     expect((await client.get('/broken-extra')).body).toMatchObject({ status: 500, instance: '/broken-extra' })
     const missing = await client.get('/nowhere')
@@ -65,6 +70,6 @@ describe('route results and clients.http', () => {
   it('every response is counted in metrics by route template', async () => {
     const metrics = (await client.get('/metrics')).text
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/stream",status="200"\} 1/)
-    expect(metrics).toMatch(/http_requests_total\{method="GET",route="<unmatched>",status="200"\} 1/)
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="<unmatched>",status="200"\} 3/) // the three clients.http requests above
   })
 })

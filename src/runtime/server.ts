@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { Server as NetServer } from 'node:net'
 import { resolveConfig } from '../config/resolve.ts'
@@ -66,8 +67,13 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000, requestTimeout: 60_000 }, (req, res) => runtime.listener(req, res))
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy()
+    // Requests Node's parser refused (bad method or framing, no Host, oversized headers) never reach
+    // the pipeline: they still get a problem with a request id, and the warning log names it.
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${JSON.stringify({ type: 'about:blank', title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request', status })}`)
+    const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'
+    const requestId = randomUUID()
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, request_id: requestId })
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nX-Request-Id: ${requestId}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   })
   const port = opts.port ?? 8000
   const host = opts.host ?? '0.0.0.0'

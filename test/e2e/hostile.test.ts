@@ -84,6 +84,9 @@ describe('hostile input (in-process host)', () => {
 
     expect(serverErrors.map((o) => `${o.attack.kind} → ${o.status}`), 'a client-caused request got a 5xx (printed above)').toEqual([])
     expect(hidden5xx, 'metrics count 5xx responses').toEqual([])
+    // Every answer can be traced, including the 400/431 Node's parser gives before any route runs.
+    const untraced = outcomes.filter((o) => o.status !== undefined && !/\r\nx-request-id: [^\r\n]+\r\n/i.test(o.head))
+    expect(untraced.slice(0, 3).map((o) => `${o.attack.kind} → ${o.head.slice(0, 200)}`), 'responses without X-Request-Id').toEqual([])
     expect(host.proc.exitCode, host.output().slice(-2000)).toBeNull()
     expect((await fetch(`${host.url}/health/live`)).status).toBe(200)
     expect(outcomes.filter((o) => o.timedOut && !o.attack.abort).length, 'requests the server never answered').toBeLessThan(TOTAL * 0.001)

@@ -1,3 +1,5 @@
+import { didYouMean } from '../errors.ts'
+
 /** The part of a citty argument definition this check reads. */
 export interface ArgSpec {
   type?: 'positional' | 'string' | 'boolean' | 'enum' | string
@@ -40,8 +42,7 @@ export function checkArgv(command: string, argv: readonly string[], spec: Record
     let def = options.get(raw)
     if (!def && raw.startsWith('no-') && options.get(raw.slice(3))?.type === 'boolean') def = options.get(raw.slice(3))
     if (!def) {
-      const guess = closest(`--${raw}`, known)
-      return `unknown option \`--${raw}\` for \`dskity ${command}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}. Options: ${known.join(', ') || 'none'}.`
+      return `unknown option \`--${raw}\` for \`dskity ${command}\`${didYouMean(`--${raw}`, known)}. Options: ${known.join(', ') || 'none'}.`
     }
     if (def.type === 'boolean') {
       if (inline !== undefined && !['true', 'false'].includes(inline)) return `option \`--${raw}\` of \`dskity ${command}\` is a switch: use \`--${raw}\` or \`--no-${raw}\`, not \`--${raw}=${inline}\`.`
@@ -67,32 +68,4 @@ function kebab(name: string): string {
 function splitOnce(text: string, sep: string): [string, string | undefined] {
   const at = text.indexOf(sep)
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)]
-}
-
-/** The known option nearest to a typo (edit distance ≤ 2), if any. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const c of candidates) {
-    const d = distance(word, c)
-    if (d < bestDistance) {
-      best = c
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]
 }

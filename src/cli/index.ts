@@ -1,5 +1,5 @@
 import { defineCommand, runMain as cittyRunMain } from 'citty'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { checkArgv, type ArgSpec } from './check-argv.ts'
 
 /** Sub-commands, loaded lazily so `dskity list` never loads the server. */
@@ -13,7 +13,7 @@ export const subCommands = {
 }
 
 export const main = defineCommand({
-  meta: { name: 'dskity', description: 'Build HTTP microservices from modules.' },
+  meta: { name: 'dskity', version: packageVersion(), description: 'Build HTTP microservices from modules.' },
   subCommands,
 })
 
@@ -25,7 +25,11 @@ export const main = defineCommand({
 export async function runMain(argv: string[]): Promise<void> {
   const first = argv[0]
   const isCommand = first !== undefined && first in subCommands
-  const looksLikeHelp = first === '--help' || first === '-h' || first === '--version'
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${packageVersion()}\n`)
+    return
+  }
+  const looksLikeHelp = first === '--help' || first === '-h'
   const args = isCommand || looksLikeHelp ? argv : ['run', ...argv]
   if (!isCommand && first && !first.startsWith('-') && !(existsSync(first) && statSync(first).isDirectory())) {
     process.stderr.write(`[dskity] unknown command \`${first}\`. Commands: ${Object.keys(subCommands).join(', ')}.\n`)
@@ -41,4 +45,13 @@ export async function runMain(argv: string[]): Promise<void> {
     }
   }
   await cittyRunMain(main, { rawArgs: args })
+}
+
+/** dskity's own version, from its package.json. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
 }

@@ -26,18 +26,28 @@ export interface ServeOptions {
  * rescans and restarts the modules inside the same process. A broken edit is logged and the last
  * good version keeps serving.
  */
+const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']
+
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env
-  const port = Number(opts.port ?? 8000)
-  if (String(opts.port ?? 8000).trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `--port must be a whole number from 0 to 65535, got ${JSON.stringify(opts.port)}.`))
+  // `--port`, else PORT (as the built bundle reads it), else 8000. HOST is not read here: zsh sets it
+  // to the machine's name, which would quietly bind one interface only.
+  const portSource = opts.port !== undefined ? '--port' : env.PORT !== undefined ? 'PORT' : undefined
+  const rawPort = opts.port ?? env.PORT ?? 8000
+  const port = Number(rawPort)
+  if (String(rawPort).trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `${portSource} must be a whole number from 0 to 65535, got ${JSON.stringify(rawPort)}.`))
+  }
+  const host = opts.host ?? '0.0.0.0'
+  if (opts.logLevel !== undefined && !LOG_LEVELS.includes(opts.logLevel)) {
+    failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `--log-level must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(opts.logLevel)}.`))
   }
   const overrides: DskityConfig | undefined = opts.logLevel ? { common: { logging: { level: opts.logLevel as never } } } : undefined
   let app: PreparedApp
   let running: RunningServer
   try {
     app = await prepareApp({ dir: opts.dir, config: opts.config, targets: opts.targets, env })
-    running = await startDskityServer({ manifest: app.manifest, load: (f) => app.loader.load(f), config: app.fileConfig, env, host: opts.host, port, overrides, handleSignals: true, dev: opts.dev })
+    running = await startDskityServer({ manifest: app.manifest, load: (f) => app.loader.load(f), config: app.fileConfig, env, host, port, overrides, handleSignals: true, dev: opts.dev })
   } catch (error) {
     failAndExit(error)
   }

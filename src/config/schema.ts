@@ -151,7 +151,7 @@ const lifecycleSchema = z
 
 const commonSchema = z
   .object({
-    internalBaseUrl: str('http://127.0.0.1:8000', 'Base URL for calls to this service from inside.'),
+    internalBaseUrl: str('http://127.0.0.1:8000', 'Base URL for calls to this service from inside (shown in `/_core/config`); derived from the listen address when not set.'),
     advertiseUrl: str('http://127.0.0.1:8000', 'URL advertised in the registry; derived from the listen address when not set.'),
     registry: registrySchema.prefault({}),
     mqtt: mqttSchema.prefault({}),

@@ -93,7 +93,7 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   const address = server.address()
   const boundPort = typeof address === 'object' && address ? address.port : port
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`
-  if (!isExplicit(env, opts.config, 'advertiseUrl')) runtime.setAdvertiseUrl(url)
+  applyListenUrl(runtime, url, env, opts.config)
   runtime.logger.withTag('dskity').info(`${options.name} listening on ${url}`)
 
   let closing: Promise<void> | undefined
@@ -127,7 +127,7 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   }
   runtime.logger.withTag('dskity').info(`ready: ${opts.manifest.modules.filter((m) => m.enabled).map((m) => m.name).join(', ') || 'no modules'}`)
   const swap = async (next: DskityRuntime) => {
-    if (!isExplicit(env, opts.config, 'advertiseUrl')) next.setAdvertiseUrl(url)
+    applyListenUrl(next, url, env, opts.config)
     // The previous runtime stops first: ports (gRPC) and connections are released before the next binds them.
     const previous = runtime
     await previous.stop()
@@ -175,7 +175,21 @@ function installSignalHandlers(current: () => DskityRuntime, close: () => Promis
   process.on('SIGINT', onSignal)
 }
 
-function isExplicit(env: NodeJS.ProcessEnv, config: Record<string, unknown>, key: string): boolean {
+function isExplicit(env: NodeJS.ProcessEnv, config: Record<string, unknown>, key: 'advertiseUrl' | 'internalBaseUrl'): boolean {
   const common = (config.common ?? {}) as Record<string, unknown>
-  return env.DSKITY_COMMON__ADVERTISE_URL !== undefined || common[key] !== undefined || common.advertise_url !== undefined
+  const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  return env[`DSKITY_COMMON__${snake.toUpperCase()}`] !== undefined || common[key] !== undefined || common[snake] !== undefined
+}
+
+/**
+ * `common.advertiseUrl` and `common.internalBaseUrl` follow the real listen address (`--port`,
+ * port 0, `--host`) unless the config or env sets them: the registry, `/_core/config` and module
+ * code then see the URL the service actually answers on.
+ */
+function applyListenUrl(runtime: DskityRuntime, url: string, env: NodeJS.ProcessEnv, config: Record<string, unknown>): void {
+  if (!isExplicit(env, config, 'advertiseUrl')) {
+    runtime.setAdvertiseUrl(url)
+    runtime.options.common.advertiseUrl = url
+  }
+  if (!isExplicit(env, config, 'internalBaseUrl')) runtime.options.common.internalBaseUrl = url
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixtureDir, jsonRoute, moduleConfig } from '../fixture-dir.ts'
 import { runCli } from './run-cli.ts'
@@ -117,9 +118,30 @@ describe('mistyped flags are errors, not ignored', () => {
     expect(stray.stderr).toMatch(/takes one argument besides options; got `playground`, `extra`/)
   })
 
+  it('a bad --log-level or PORT is named as the flag/variable it came from, not as a config file value', () => {
+    const level = runCli(['run', 'playground', '--log-level', 'verbose', '--no-reload'])
+    expect([level.code, level.stderr]).toEqual([1, expect.stringMatching(/--log-level must be one of silent, .*trace; got "verbose"/)])
+    expect(level.stderr).not.toMatch(/dskity\.config/)
+    const port = runCli(['run', 'playground', '--no-reload'], { env: { PORT: 'abc' } })
+    expect([port.code, port.stderr]).toEqual([1, expect.stringMatching(/PORT must be a whole number from 0 to 65535, got "abc"/)])
+  })
+
   it('known spellings still work: --flag=value, --no-<switch>, --help', () => {
     expect(runCli(['list', 'playground', '--json', '--target=cart']).code).toBe(0)
     expect(runCli(['validate', 'playground', '--no-strict']).code).toBe(0)
     expect(runCli(['list', '--help']).code).toBe(0)
+  })
+})
+
+describe('dskity --version and --help', () => {
+  it('--version prints the package version and exits 0; help piped to a file has no colour codes', () => {
+    const version = runCli(['--version'])
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect([version.code, version.stdout.trim()]).toEqual([0, pkg.version])
+    // vitest's COLOR=0/TEST/NODE_ENV=test turn colours off; without them citty would colour a pipe.
+    const help = runCli(['run', '--help'], { env: { COLOR: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TEST: undefined, VITEST: undefined, NODE_ENV: undefined } })
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/--port/)
+    expect(help.stdout).not.toMatch(/\x1b\[/)
   })
 })

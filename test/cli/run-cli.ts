@@ -6,7 +6,9 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Runs the CLI to completion; returns exit code and output. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
-  const res = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO, env: { ...cleanEnv(), ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 })
+  // A variable given as `undefined` in opts.env is removed from the child's environment.
+  const env = Object.fromEntries(Object.entries({ ...cleanEnv(), ...opts.env }).filter(([, v]) => v !== undefined))
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO, env, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 })
   return { code: res.status, stdout: res.stdout, stderr: res.stderr }
 }
 

@@ -151,4 +151,11 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
     expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 404', 'HTTP/1.1 200'])
     expect(raw.match(/"id":"p3"/g)?.length).toBeGreaterThanOrEqual(2) // both exports carried their products
   })
+
+  it('advertiseUrl and internalBaseUrl follow the port the service listens on (PORT)', async () => {
+    const config = await (await get('/_core/config.json')).json()
+    expect([config.common.advertiseUrl, config.common.internalBaseUrl]).toEqual([host.url, host.url])
+    const services = await (await get('/_core/services.json')).json()
+    expect(JSON.stringify(services)).toContain(host.url)
+  })
 })

@@ -44,7 +44,8 @@ export async function startHost(kind: HostKind, appDir: string, env: NodeJS.Proc
   const baseEnv = { ...cleanEnv(), DSKITY_RELOAD: 'false', ...env }
   const proc =
     kind === 'in-process'
-      ? spawn(process.execPath, [BIN, 'run', appDir, '--port', String(port), '--host', '127.0.0.1', '--no-reload'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? // PORT, as for the bundle: `dskity run` reads it when --port is not given.
+        spawn(process.execPath, [BIN, 'run', appDir, '--host', '127.0.0.1', '--no-reload'], { env: { ...baseEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn(process.execPath, [join(buildIsolated(appDir), '.output/server/index.mjs')], { cwd: tmpdir(), env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   proc.stdout!.on('data', (d) => (output += d))

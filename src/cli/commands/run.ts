@@ -6,7 +6,7 @@ import { serviceArgs, targetsFrom } from '../shared-args.ts'
 export const runArgs = {
   ...serviceArgs,
   host: { type: 'string', description: 'Listen address', default: '0.0.0.0' },
-  port: { type: 'string', description: 'Listen port', default: '8000' },
+  port: { type: 'string', description: 'Listen port (default: PORT, else 8000)' },
   'log-level': { type: 'string', description: 'silent, fatal, error, warn, info, debug or trace' },
   reload: { type: 'boolean', description: 'Reload on file changes (default: on unless DSKITY_ENV=production; also DSKITY_RELOAD)' },
 } as const

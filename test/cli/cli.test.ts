@@ -22,7 +22,7 @@ describe('dskity validate', () => {
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/a → b → c → a/)
     const json = JSON.parse(runCli(['validate', root, '--json']).stdout)
-    expect(json).toMatchObject({ ok: false, exitCode: 1, checks: [{ ok: false, code: 'DSKITY_E_MODULE_CYCLE', details: { cycle: ['a', 'b', 'c'] } }] })
+    expect(json).toMatchObject({ ok: false, exitCode: 1, checks: [{ name: 'modules', ok: false, code: 'DSKITY_E_MODULE_CYCLE', details: { cycle: ['a', 'b', 'c'] } }] })
   })
 
   it('exits 2 when the --config file does not exist or does not parse', () => {

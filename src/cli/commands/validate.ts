@@ -24,7 +24,9 @@ export default defineCommand({
       if (checks.some((c) => !c.ok)) code = 1
     } catch (error) {
       code = exitCodeFor(error)
-      checks.push({ name: 'config', ok: false, message: isDskityError(error) ? error.message : String((error as Error)?.stack ?? error), code: isDskityError(error) ? error.code : undefined, details: isDskityError(error) ? error.details : undefined })
+      // Named after what failed: the config (files, keys, values) or the modules (discovery, files, settings).
+      const name = isDskityError(error) && error.code.startsWith('DSKITY_E_CONFIG') ? 'config' : 'modules'
+      checks.push({ name, ok: false, message: isDskityError(error) ? error.message : String((error as Error)?.stack ?? error), code: isDskityError(error) ? error.code : undefined, details: isDskityError(error) ? error.details : undefined })
     }
     if (args.json) process.stdout.write(JSON.stringify({ ok: code === 0, exitCode: code, checks }, null, 2) + '\n')
     else for (const c of checks) (c.ok ? process.stdout : process.stderr).write(`${c.ok ? '✔' : '✖'} ${c.name}: ${c.message}\n`)

@@ -118,7 +118,9 @@ function watchForChanges(initial: PreparedApp, running: RunningServer, opts: Ser
   const folders = [...new Set(app.options.modulesSearchPaths.map((p) => resolve(app.rootDir, p)).filter((f) => !f.includes(`${sep}node_modules${sep}`) && existsSync(f)))]
   const configFiles = CONFIG_FILE_NAMES.map((n) => resolve(app.rootDir, n))
   if (app.manifest.configFile) configFiles.push(app.manifest.configFile)
-  const ignored = (file: string) => /[\\/](node_modules|\.dskity|\.output|\.git)([\\/]|$)/.test(file) || /\.(swp|tmp)$|~$/.test(file)
+  // Test files live beside module code (`dskity init` puts one there) but are not part of the service:
+  // saving one must not restart the modules.
+  const ignored = (file: string) => /[\\/](node_modules|\.dskity|\.output|\.git)([\\/]|$)/.test(file) || /\.(swp|tmp)$|~$/.test(file) || /\.(test|spec)\.[mc]?[jt]sx?$/.test(file)
   const onChange = (file: string) => {
     if (ignored(file)) return
     changed.add(resolve(file))

@@ -61,6 +61,11 @@ describe('dskity dev', () => {
     const third = await waitFor(async () => ((await body()).message === 'v5' ? body() : undefined), 2000)
     expect(third.value?.message, output).toBe('v5')
 
+    // Saving a test file beside the module (where `dskity init` puts one) restarts nothing.
+    writeFileSync(join(root, 'modules/hello/hello.test.ts'), `import { test } from 'vitest'\ntest('x', () => {})\n`)
+    await new Promise((r) => setTimeout(r, 600))
+    expect(output).not.toMatch(/hello\.test\.ts/)
+
     // A new module folder is discovered without restarting the process.
     writeFileSync(join(root, 'modules/hello/../hello/routes/ping.get.ts'), route('pong'))
     const added = await waitFor(async () => ((await body('/hello/ping')).message === 'pong' ? body('/hello/ping') : undefined), 3000)

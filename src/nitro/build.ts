@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, createNitro, prepare } from 'nitropack'
 import type { RollupConfig } from 'nitropack/types'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { Manifest } from '../runtime/types.ts'
+import { DskityError, ErrorCodes } from '../errors.ts'
 import { copyModuleAssets, moduleFileUrls } from './module-assets.ts'
 import { generateManifestModule, MANIFEST_MODULE_ID } from './virtual-manifest.ts'
 
@@ -50,9 +51,7 @@ export async function buildBundle(opts: BuildBundleOptions): Promise<BuildBundle
   const started = performance.now()
   const rootDir = resolve(opts.rootDir)
   const outputDir = resolve(rootDir, opts.outputDir ?? '.output')
-  if (rootDir === outputDir || rootDir.startsWith(outputDir + sep)) {
-    throw new Error(`[dskity] build output folder ${outputDir} contains the project ${rootDir}, and is emptied before each build: choose a folder such as ${join(rootDir, '.output')}`)
-  }
+  assertSafeOutputDir(outputDir, rootDir)
   // First, so a config that cannot be embedded fails before anything is written.
   const manifestSource = generateManifestModule({ manifest: opts.manifest, config: opts.config })
   const srcDir = dskitySrcDir()
@@ -175,4 +174,22 @@ function dskitySrcDir(): string {
     dir = dirname(dir)
   }
   return resolve(dirname(fileURLToPath(import.meta.url)), '..')
+}
+
+/**
+ * The output folder is emptied before each build, so only a folder that is new, empty, or holds an
+ * earlier build (`nitro.json` + `server/`) is accepted; never one containing the project, never a
+ * file. Throws a coded error naming the folder otherwise: nothing is deleted.
+ */
+function assertSafeOutputDir(outputDir: string, rootDir: string): void {
+  const fail = (why: string) => {
+    throw new DskityError(ErrorCodes.CLI_ARGS, `build output ${outputDir} ${why}; it is emptied before each build, so nothing was written. Choose a new or empty folder, e.g. ${join(rootDir, '.output')}.`, { outputDir })
+  }
+  const contains = (parent: string, child: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
+  if (contains(outputDir, rootDir)) fail(`contains the project ${rootDir}`)
+  if (!existsSync(outputDir)) return
+  if (!statSync(outputDir).isDirectory()) fail('is a file, not a folder')
+  const entries = readdirSync(outputDir)
+  const earlierBuild = entries.includes('nitro.json') && entries.includes('server') && entries.every((e) => ['nitro.json', 'server', 'public'].includes(e))
+  if (entries.length > 0 && !earlierBuild) fail(`is not empty and does not hold an earlier build (found ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})`)
 }

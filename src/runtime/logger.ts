@@ -182,10 +182,12 @@ function captureCallSite(fn: Function): CallSite | undefined {
   Error.prepareStackTrace = prepareStackTrace
   Error.stackTraceLimit = stackTraceLimit
   if (!frame) return undefined
-  return { function: frame.getFunctionName() || frame.getMethodName() || '<anonymous>', line: frame.getLineNumber() ?? 0, file: frame.getFileName() ?? undefined }
+  const file = frame.getFileName() ?? undefined
+  // An arrow or anonymous function is named by its file (`startup.ts`), which says more than `<anonymous>`.
+  const name = frame.getFunctionName() || frame.getMethodName() || (file ? file.replace(/[?#].*$/, '').split(/[\\/]/).pop() : undefined) || '<anonymous>'
+  return { function: name, line: frame.getLineNumber() ?? 0, file }
 }
 
-/** Text records stay one line each: CR, LF and other control characters are written as `\xNN`. */
 /** `new Date().toISOString()`, formatted at most once per millisecond (the access log asks per request). */
 function isoNow(): string {
   const now = Date.now()
@@ -219,6 +221,7 @@ function tenths(ms: number): string {
   return digit === 0 ? `${whole}` : `${whole}.${digit}`
 }
 
+/** Text records stay one line each: CR, LF and other control characters are written as `\xNN`. */
 function escapeControl(text: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixtureDir, jsonRoute, moduleConfig } from '../fixture-dir.ts'
-import { runCli } from './run-cli.ts'
+import { REPO, runCli } from './run-cli.ts'
 
 describe('dskity validate', () => {
   it('exits 0 for a valid app, with machine-readable --json', () => {
@@ -143,5 +143,17 @@ describe('dskity --version and --help', () => {
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/--port/)
     expect(help.stdout).not.toMatch(/\x1b\[/)
+  })
+})
+
+describe('dskity build never deletes what is not a build', () => {
+  it('refuses a non-empty folder, a file, or a folder containing the project, and leaves them as they were', () => {
+    const root = fixtureDir({ 'keep/important.txt': 'precious', 'a-file': 'x' })
+    const folder = runCli(['build', 'playground', '--output', `${root}/keep`])
+    expect([folder.code, folder.stderr]).toEqual([1, expect.stringMatching(/is not empty and does not hold an earlier build \(found important\.txt\); .*nothing was written/)])
+    expect(readFileSync(`${root}/keep/important.txt`, 'utf8')).toBe('precious')
+    expect(runCli(['build', 'playground', '--output', `${root}/a-file`]).stderr).toMatch(/is a file, not a folder/)
+    expect(readFileSync(`${root}/a-file`, 'utf8')).toBe('x')
+    for (const out of ['/', REPO]) expect(runCli(['build', 'playground', '--output', out]).stderr).toMatch(/contains the project/)
   })
 })

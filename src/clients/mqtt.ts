@@ -1,3 +1,4 @@
+import { DskityError, ErrorCodes } from '../errors.ts'
 import { randomBytes } from 'node:crypto'
 import mqtt, { type IClientPublishOptions, type MqttClient as RawMqttClient } from 'mqtt'
 import type { DskityOptions } from '../config/schema.ts'
@@ -135,9 +136,22 @@ export function createMqttClient(opts: MqttOptions, { logger }: { logger: Logger
   const publish: MqttClient['publish'] = async (topic, payload, pubOpts) => {
     assertPublishTopic(topic)
     if (!client.connected || closing) {
-      throw new Error(`[dskity] MQTT not connected to ${broker}: message to "${topic}" not sent (the client reconnects in the background; retry later)`)
+      throw new DskityError(ErrorCodes.MQTT_UNAVAILABLE, `MQTT not connected to ${broker}: message to "${topic}" not sent (the client reconnects in the background; retry later)`, { broker, topic })
     }
-    await client.publishAsync(topic, payload, { qos: pubOpts?.qos ?? 0, retain: pubOpts?.retain ?? false })
+    // A broker that stops answering (stalled, half-open connection) must not park the caller until
+    // the keepalive notices: the acknowledgement is awaited for connectTimeoutSeconds at most. The
+    // message may still be delivered later (mqtt.js keeps it for resending); the caller is told it
+    // is not known to be.
+    const ms = opts.connectTimeoutSeconds * 1000
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DskityError(ErrorCodes.MQTT_UNAVAILABLE, `MQTT broker ${broker} did not acknowledge the message to "${topic}" within ${ms} ms; it may still be delivered later`, { broker, topic })), ms)
+    })
+    try {
+      await Promise.race([client.publishAsync(topic, payload, { qos: pubOpts?.qos ?? 0, retain: pubOpts?.retain ?? false }), timedOut])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   return {

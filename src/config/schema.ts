@@ -35,8 +35,8 @@ const mqttSchema = z
     username: z.string().nullable().default(null).describe('Broker user name.'),
     password: z.string().nullable().default(null).describe('Broker password.'),
     clientId: z.string().nullable().default(null).describe('Client id; generated when null.'),
-    reconnectPeriodMs: num(1000, 'First reconnect delay; doubles up to 30 s.'),
-    connectTimeoutSeconds: num(5, 'Connect timeout, in seconds.'),
+    reconnectPeriodMs: num(1000, 'First reconnect delay; doubles up to 30 s (0 would turn reconnecting off, so at least 100).', 100),
+    connectTimeoutSeconds: num(5, 'Connect timeout, and the longest wait for a publish acknowledgement, in seconds.', 0.1),
   })
   .strict()
 
@@ -85,7 +85,11 @@ const securityHeadersSchema = z
 const healthSchema = z
   .object({
     enabled: bool(true, 'Serve the liveness and readiness endpoints.'),
-    pathPrefix: str('/health', 'Prefix of `/live` and `/ready`.'),
+    pathPrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/, 'must be a path starting with `/`, without a trailing `/`, query or spaces (e.g. `/health`, `/_system/health`)')
+      .default('/health')
+      .describe('Prefix of `/live` and `/ready`.'),
     probeTimeoutSeconds: num(1, 'Timeout of each readiness probe, in seconds.'),
   })
   .strict()

@@ -89,7 +89,7 @@ export function toProblemDetail(error: unknown, opts: { dev: boolean }): { probl
 // --- internal ---
 
 /**
- * Failures with a known meaning for the client: the KV store being down is a 503 (retry), a key
+ * Failures with a known meaning for the client: the KV store or the MQTT broker being down is a 503 (retry), a key
  * unstorage refuses (`..` segments from a path parameter) is the client's 400. Neither is a bug,
  * so neither is logged as one (the KV driver logs an outage once).
  */
@@ -99,6 +99,9 @@ function knownFailure(error: unknown): ProblemDetail | undefined {
     const e = current as { code?: string; message?: string; cause?: unknown }
     if (e.code === 'DSKITY_E_KV_UNAVAILABLE') {
       return new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: 'The key-value store is unavailable; retry later.' }, { 'Retry-After': '1' })
+    }
+    if (e.code === 'DSKITY_E_MQTT_UNAVAILABLE') {
+      return new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: 'The MQTT broker is unavailable; retry later.' }, { 'Retry-After': '1' })
     }
     if (typeof e.message === 'string' && e.message.startsWith('[unstorage] Invalid key')) {
       return new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'The request names a key that is not allowed (empty, or with `.`/`..` segments).' })

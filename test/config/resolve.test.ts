@@ -115,6 +115,15 @@ describe('response header settings', () => {
   })
 })
 
+describe('values that would silently break a feature are refused', () => {
+  it('a health prefix without a leading slash, and an MQTT reconnect period of 0 (= never reconnect)', () => {
+    expect(() => resolve({ common: { health: { pathPrefix: 'health' } } })).toThrow(/common\.health\.pathPrefix: must be a path starting with `\/`/)
+    expect(() => resolve({ common: { health: { pathPrefix: '/health/' } } })).toThrow(/pathPrefix/)
+    expect(resolve({ common: { health: { pathPrefix: '/_system/health' } } }).options.common.health.pathPrefix).toBe('/_system/health')
+    expect(() => resolve({ common: { mqtt: { reconnectPeriodMs: 0 } } })).toThrow(/common\.mqtt\.reconnectPeriodMs: Too small/)
+  })
+})
+
 describe('hostile config keys', () => {
   it('keys named like Object methods are unknown keys, not crashes', () => {
     expect(() => resolve({ common: { toString: 1, cors: { hasOwnProperty: true } } })).toThrow(/common\.toString, .*unknown key|common\.toString: unknown key/)

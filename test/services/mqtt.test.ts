@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createMqttClient, type MqttClient } from '../../src/clients/mqtt.ts'
@@ -79,6 +79,28 @@ describe.skipIf(!available)('MQTT client against Mosquitto', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect(got).toEqual(['one'])
     await expect(mqtt.publish(`${prefix}/+`, 'x')).rejects.toThrow(/wildcards/)
+  })
+
+  it('a publish to a broker that stopped answering fails within connectTimeoutSeconds, coded as unavailable', async () => {
+    // Our own Mosquitto on a free port, frozen with SIGSTOP: the TCP connection stays up, no PUBACK comes.
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const broker = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' })
+    try {
+      const mqtt = connect({ port, connectTimeoutSeconds: 0.5 })
+      await mqtt.waitConnected(5_000)
+      await mqtt.publish(`${prefix}/stall`, 'before', { qos: 1 })
+      process.kill(broker.pid!, 'SIGSTOP')
+      const started = Date.now()
+      const error = await mqtt.publish(`${prefix}/stall`, 'during', { qos: 1 }).catch((e: unknown) => e)
+      expect(Date.now() - started).toBeLessThan(3_000)
+      expect(error).toMatchObject({ code: 'DSKITY_E_MQTT_UNAVAILABLE', message: expect.stringMatching(/did not acknowledge the message to ".*\/stall" within 500 ms/) })
+      // An endpoint that lets it through answers 503 with Retry-After, not 500.
+      const { toProblemDetail } = await import('../../src/runtime/problem.ts')
+      expect(toProblemDetail(error, { dev: false }).problem).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } })
+      process.kill(broker.pid!, 'SIGCONT')
+    } finally {
+      broker.kill('SIGKILL')
+    }
   })
 
   it('never crashes when the broker is unreachable; backs off; probe and waitConnected say why', async () => {

@@ -129,6 +129,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
       lastResort(event, error)
     }
   }
+  let starting: Promise<void> | undefined
   const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity') }
 
   return {
@@ -142,28 +143,40 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
       return state
     },
     check,
-    async start() {
-      if (state !== 'idle') throw new Error(`[dskity] runtime already ${state}`)
+    start() {
+      if (state !== 'idle') return Promise.reject(new Error(`[dskity] runtime already ${state}`))
       state = 'starting'
-      try {
-        await check()
-        await startModules(lifecycle)
-        await shared.afterStartup()
-        await shared.base.registry.start()
-        state = 'started'
-      } catch (error) {
-        state = 'failed'
-        await stopModules(lifecycle)
-        await shared.close(0)
-        throw error
-      }
+      starting = (async () => {
+        try {
+          await check()
+          await startModules(lifecycle)
+          await shared.afterStartup()
+          await shared.base.registry.start()
+          if (state === 'starting') state = 'started'
+        } catch (error) {
+          if (state === 'starting') state = 'failed'
+          await stopModules(lifecycle)
+          await shared.close(0)
+          throw error
+        }
+      })()
+      return starting
     },
     async stop() {
       if (state === 'stopping' || state === 'stopped') return
-      const wasStarted = state === 'started'
+      const wasStarting = state === 'starting'
       state = 'stopping'
-      if (wasStarted) await stopModules(lifecycle)
-      await shared.close(options.common.shutdown.graceSeconds * 1000)
+      const graceMs = options.common.shutdown.graceSeconds * 1000
+      if (wasStarting) {
+        // Shutdown during startup: let the hook that runs finish (within the grace period), start
+        // nothing more, then stop the modules that did start — their shutdown hooks run.
+        lifecycle.aborted = true
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([starting?.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+        clearTimeout(timer)
+      }
+      await stopModules(lifecycle)
+      await shared.close(graceMs)
       state = 'stopped'
     },
     setAdvertiseUrl: (url) => shared.base.registry.setUrl(url),

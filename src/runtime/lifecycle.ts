@@ -29,6 +29,8 @@ export type ErrorHookFn = (error: unknown, event: unknown, clients: TransportCli
 export async function startModules(ctx: LifecycleContext): Promise<void> {
   const timeoutMs = ctx.options.common.lifecycle.startupTimeoutSeconds * 1000
   for (const mod of ctx.modules) {
+    // A shutdown that arrives while hooks run lets the running hook finish, then starts nothing more.
+    if (ctx.aborted) throw new DskityError(ErrorCodes.STARTUP_HOOK, `startup interrupted by shutdown before module \`${mod.manifest.name}\``, { module: mod.manifest.name })
     try {
       await subscribeListeners(mod, ctx)
       for (const name of ['request', 'response', 'error'] as const) {
@@ -96,6 +98,8 @@ export interface LifecycleContext {
   settingsEnv: Record<string, SettingsEnvOverride[]>
   events: EventBus
   logger: ConsolaInstance
+  /** Set by a shutdown during startup: no further module starts. */
+  aborted?: boolean
 }
 
 /** Rejects with a coded timeout error naming `what` when `promise` takes longer than `ms`. */

@@ -121,6 +121,12 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   try {
     await runtime.start()
   } catch (error) {
+    if (closing) {
+      // A signal arrived during startup: the graceful shutdown it started (shutdown hooks of the
+      // modules that did start) ends the process; this startup ends here, quietly.
+      await closing.catch(() => {})
+      return new Promise<never>(() => {})
+    }
     await new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeAllConnections()
     throw error

@@ -22,6 +22,19 @@ describe.each(HOSTS)('timeouts (%s host)', (kind) => {
     expect(host.output()).not.toMatch(/HANG-APP shutdown stuck/)
   }, 60_000)
 
+  it('SIGTERM while a startup hook hangs: modules already started run their shutdown hooks, exit 0', async () => {
+    const host = await startHost(kind, HANG_APP, { DSKITY_COMMON__LIFECYCLE__STARTUP_TIMEOUT_SECONDS: '30', DSKITY_COMMON__SHUTDOWN__GRACE_SECONDS: '1' }, { waitReady: false })
+    const deadline = Date.now() + 20_000
+    while (!/HANG-APP startup stuck/.test(host.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(host.output()).toMatch(/HANG-APP startup stuck/)
+    host.proc.kill('SIGTERM')
+    const code = await Promise.race([host.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))])
+    if (code === 'hung') host.proc.kill('SIGKILL')
+    expect(code, host.output()).toBe(0)
+    expect(host.output().match(/HANG-APP shutdown early/g)).toHaveLength(1)
+    expect(host.output()).not.toMatch(/HANG-APP shutdown stuck/)
+  }, 60_000)
+
   it('case 6: a throwing and a hanging listener neither fail nor block emit, and are logged with the request id and counted', async () => {
     const host = await startHost(kind, LISTENERS_APP, { DSKITY_COMMON__LIFECYCLE__LISTENER_TIMEOUT_SECONDS: '1', DSKITY_COMMON__LOGGING__FORMAT: 'json' })
     const requestId = randomUUID()

@@ -132,10 +132,10 @@ function serve(s: Served): unknown {
     if (mod) {
       if (!mod.started) throw new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: `Module \`${mod.manifest.name}\` is not started.` }, { 'Retry-After': '1' })
       attachEventContext(event, { clients: mod.clients, module: mod.manifest.name })
-      if (mod.requestHooks.request || mod.requestHooks.response) return serveWithHooks(s, mod).then((body) => respond(s, body), (error) => fail(s, mod, error))
+      if (mod.requestHooks.request || mod.requestHooks.response) return serveWithHooks(s, mod).then((body) => respondOrFail(s, mod, body), (error) => fail(s, mod, error))
     }
     const body = target.handler(event)
-    if (body instanceof Promise) return body.then((value) => respond(s, value), (error) => fail(s, mod, error))
+    if (body instanceof Promise) return body.then((value) => respondOrFail(s, mod, value), (error) => fail(s, mod, error))
     return respond(s, body)
   } catch (error) {
     return fail(s, mod, error)
@@ -155,6 +155,15 @@ async function serveWithHooks(s: Served, mod: ModuleRuntime): Promise<unknown> {
   return response.body
 }
 
+/** `respond`, with a result that cannot be sent (circular or BigInt JSON…) turned into a problem. */
+function respondOrFail(s: Served, mod: ModuleRuntime | undefined, body: unknown): unknown {
+  try {
+    return respond(s, body)
+  } catch (error) {
+    return fail(s, mod, error)
+  }
+}
+
 /**
  * Writes plain objects, arrays and strings itself (`undefined`/`null` → 204 unless a status was
  * set); leaves every other kind of result (streams, Buffers, Response objects…) to h3.
@@ -166,6 +175,8 @@ function respond(s: Served, body: unknown): unknown {
     else res.once('finish', s.done)
     return undefined
   }
+  // A returned (not thrown) Error is treated as thrown: a 500 whose message stays in the log.
+  if (body instanceof Error) throw body
   let text: string | undefined
   if (typeof body === 'string') {
     if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'text/html')
@@ -250,5 +261,11 @@ export function sendProblem(p: Pick<PipelineOptions, 'dev' | 'logger'>, event: H
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value)
   res.setHeader('Content-Type', 'application/problem+json')
   const body = { ...problem.toJSON(), instance: problem.instance ?? event.path.split('?')[0], request_id: requestId }
-  return JSON.stringify(body)
+  try {
+    return JSON.stringify(body)
+  } catch (error) {
+    // An extension member that cannot be JSON (BigInt, a cycle): send the standard members only.
+    p.logger.error(`problem details for ${event.method} ${event.path} could not be serialised; sent without extension members:`, error)
+    return JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: body.instance, request_id: requestId })
+  }
 }

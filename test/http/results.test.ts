@@ -6,6 +6,9 @@ import { fixtureDir } from '../fixture-dir.ts'
 
 // What a route may return, and routes added imperatively through `clients.http`.
 const root = fixtureDir({
+  'modules/shapes/routes/circular.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(async () => { const a: Record<string, unknown> = {}; a.self = a; return a })\n`,
+  'modules/shapes/routes/returned-error.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new Error('internal detail'))\n`,
+  'modules/shapes/routes/bigint-problem.get.ts': `import { defineEventHandler, ProblemDetail } from 'dskity'\nexport default defineEventHandler(async () => { throw new ProblemDetail({ status: 409, title: 'Conflict', detail: 'taken', version: 10n }) })\n`,
   'modules/shapes/routes/buffer.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => Buffer.from('raw bytes'))\n`,
   'modules/shapes/routes/stream.get.ts': `import { defineEventHandler } from 'dskity'\nimport { Readable } from 'node:stream'\nexport default defineEventHandler(() => Readable.from(['a', 'b', 'c']))\n`,
   'modules/shapes/routes/redirect.get.ts': `import { defineEventHandler, sendRedirect } from 'dskity'\nexport default defineEventHandler((event) => sendRedirect(event, '/shapes/text', 302))\n`,
@@ -65,6 +68,20 @@ describe('route results and clients.http', () => {
     const missing = await client.get('/nowhere')
     expect(missing.status).toBe(404)
     expect(missing.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('a result that cannot be sent is a 500 problem that is counted and logged like any failure', async () => {
+    const circular = await client.get('/shapes/circular')
+    expect([circular.status, circular.headers.get('content-type')]).toEqual([500, 'application/problem+json'])
+    const returned = await client.get('/shapes/returned-error')
+    expect([returned.status, returned.headers.get('content-type')]).toEqual([500, 'application/problem+json'])
+    // A problem whose extension cannot be JSON keeps its status, without the extension.
+    const bigint = await client.get('/shapes/bigint-problem')
+    expect([bigint.status, bigint.body]).toEqual([409, expect.objectContaining({ title: 'Conflict', detail: 'taken' })])
+    expect(bigint.body).not.toHaveProperty('version')
+    const metrics = (await client.get('/metrics')).text
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/circular",status="500"\} 1/)
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/returned-error",status="500"\} 1/)
   })
 
   it('every response is counted in metrics by route template', async () => {

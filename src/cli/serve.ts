@@ -81,7 +81,8 @@ function watchForChanges(initial: PreparedApp, running: RunningServer, opts: Ser
     const started = performance.now()
     const routeFiles = new Set(app.manifest.modules.flatMap((m) => m.routes.map((r) => r.file)))
     app.loader.forget(isUserFile)
-    if (files.every((f) => routeFiles.has(f))) {
+    // Only edits of existing route files take the fast path; a deleted route file means a rescan (its route goes away).
+    if (files.every((f) => routeFiles.has(f) && existsSync(f))) {
       // Load the edited routes first: a broken edit is reported and the previous version keeps serving.
       for (const file of files) {
         try {

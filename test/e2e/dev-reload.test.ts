@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { renameSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv } from '../cli/run-cli.ts'
@@ -70,6 +70,12 @@ describe('dskity dev', () => {
     writeFileSync(join(root, 'modules/hello/../hello/routes/ping.get.ts'), route('pong'))
     const added = await waitFor(async () => ((await body('/hello/ping')).message === 'pong' ? body('/hello/ping') : undefined), 3000)
     expect(added.value?.pid, output).toBe(first.value?.pid)
+
+    // Deleting a route file removes its route (a 404 problem), still without a new process.
+    rmSync(join(root, 'modules/hello/routes/ping.get.ts'))
+    const removed = await waitFor(async () => ((await fetch(url + '/hello/ping')).status === 404 ? true : undefined), 3000)
+    expect(removed.value, output).toBe(true)
+    expect((await body()).pid).toBe(first.value?.pid)
     expect(proc.exitCode).toBeNull()
   })
 })

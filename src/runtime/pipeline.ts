@@ -106,6 +106,7 @@ function serve(s: Served): unknown {
   const mod = target?.module ? p.modules.get(target.module) : undefined
   try {
     const req = event.node.req
+    if (req.headers.host === undefined && req.httpVersion === '1.1') throw new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'An HTTP/1.1 request needs a Host header.' })
     const length = req.headers['content-length']
     if (length !== undefined && Number(length) > maxBody) throw new ProblemDetail({ status: 413, title: 'Content Too Large', detail: `The request body exceeds ${maxBody} bytes.` })
     if (!target) {

@@ -64,13 +64,26 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   await runtime.check()
   const options = runtime.options
   // Slow clients are bounded: headers within 20 s, a whole request within 60 s (slowloris).
-  const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000, requestTimeout: 60_000 }, (req, res) => runtime.listener(req, res))
+  // The timeouts are checked every 2 s (Node's default, 30 s, let a 20 s limit run to ~50 s). A
+  // missing Host is answered by the pipeline (a problem with a request id), not by Node's bare 400.
+  const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000, requestTimeout: 60_000, connectionsCheckingInterval: 2000, requireHostHeader: false }, (req, res) => runtime.listener(req, res))
+  // `Expect: 100-continue` with a body over the limit gets its 413 at once, not `100 Continue` first.
+  server.on('checkContinue', (req, res) => {
+    if (!(Number(req.headers['content-length']) > options.common.http.maxBodyBytes)) res.writeContinue()
+    runtime.listener(req, res)
+  })
+  // Any other `Expect` value: a 417 problem (Node's own answer has no body and no request id).
+  server.on('checkExpectation', (req, res) => {
+    const requestId = randomUUID()
+    res.writeHead(417, { 'X-Request-Id': requestId, 'Content-Type': 'application/problem+json', Connection: 'close' })
+    res.end(JSON.stringify({ type: 'about:blank', title: 'Expectation Failed', status: 417, detail: `Expect: ${String(req.headers.expect).slice(0, 100)} is not supported; only 100-continue is.`, instance: (req.url ?? '/').split('?')[0], request_id: requestId }))
+  })
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy()
-    // Requests Node's parser refused (bad method or framing, no Host, oversized headers) never reach
-    // the pipeline: they still get a problem with a request id, and the warning log names it.
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
-    const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'
+    // Requests Node's parser refused (bad method or framing, oversized headers, too slow) never
+    // reach the pipeline: they still get a problem with a request id.
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+    const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'
     const requestId = randomUUID()
     const body = JSON.stringify({ type: 'about:blank', title, status, detail: `The request could not be parsed (${error.code ?? 'malformed'}).`, request_id: requestId })
     socket.end(`HTTP/1.1 ${status} ${title}\r\nX-Request-Id: ${requestId}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)

@@ -158,4 +158,24 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
     const services = await (await get('/_core/services.json')).json()
     expect(JSON.stringify(services)).toContain(host.url)
   })
+
+  it('requests Node would answer bare (no Host, odd Expect, 100-continue over the limit) get problems with a request id', async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(new URL(host.url).port), '127.0.0.1')
+        let data = ''
+        socket.on('data', (chunk) => (data += chunk))
+        socket.on('close', () => resolve(data))
+        socket.setTimeout(3000, () => socket.destroy())
+        socket.write(request)
+        setTimeout(() => socket.end(), 300)
+      })
+    const noHost = await raw('GET /catalog HTTP/1.1\r\n\r\n')
+    expect(noHost).toMatch(/^HTTP\/1\.1 400 /)
+    expect(noHost).toMatch(/\r\nX-Request-Id: [\w-]+\r\n[^]*"detail":"An HTTP\/1\.1 request needs a Host header\."/)
+    const expectation = await raw('GET /catalog HTTP/1.1\r\nHost: t\r\nExpect: bogus\r\n\r\n')
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 [^]*X-Request-Id: [^]*"title":"Expectation Failed"/)
+    const big = await raw('POST /orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 5000000\r\n\r\n')
+    expect(big).toMatch(/^HTTP\/1\.1 413 /) // no `100 Continue` first: the client never starts sending
+  })
 })

@@ -192,16 +192,17 @@ function checkUrl(url: string, key: string, protocol?: RegExp): string {
     parsed = new URL(url)
   } catch {
     const example = '`redis://127.0.0.1:6379/0` or `http://127.0.0.1:8500`'
-    throw new Error(`[dskity] ${key} = ${JSON.stringify(mask(url))} is not a valid URL: write it like ${example}.`)
+    fail(`${key} = ${JSON.stringify(mask(url))} is not a valid URL: write it like ${example}.`)
   }
   if (protocol && !protocol.test(parsed.protocol)) {
-    throw new Error(`[dskity] ${key} = ${JSON.stringify(mask(url))} has the wrong scheme \`${parsed.protocol}\` for this backend.`)
+    fail(`${key} = ${JSON.stringify(mask(url))} has the wrong scheme \`${parsed.protocol}\` for this backend.`)
   }
   return url
 }
 
+/** A KV setting that cannot work: a coded config error, shown without a stack trace. */
 function fail(message: string): never {
-  throw new Error(`[dskity] ${message}`)
+  throw new DskityError(ErrorCodes.CONFIG_INVALID, message)
 }
 
 /** Hides the password of a `scheme://user:pass@host` URL in messages. */

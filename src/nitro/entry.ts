@@ -9,7 +9,7 @@
  */
 import { config, loaders, manifest } from '#dskity/manifest'
 import { startDskityServer } from '../runtime/server.ts'
-import { isDskityError } from '../errors.ts'
+import { DskityError, ErrorCodes, isDskityError } from '../errors.ts'
 import type { FileLoader } from '../runtime/types.ts'
 
 const env = process.env
@@ -36,7 +36,7 @@ function listenPort(env: NodeJS.ProcessEnv): number {
   if (!raw) return 8000
   const port = Number(raw)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`[dskity] ${env.NITRO_PORT ? 'NITRO_PORT' : 'PORT'}=${JSON.stringify(raw)} is not a port number (0-65535)`)
+    throw new DskityError(ErrorCodes.CLI_ARGS, `${env.NITRO_PORT ? 'NITRO_PORT' : 'PORT'}=${JSON.stringify(raw)} is not a port number (0-65535)`)
   }
   return port
 }

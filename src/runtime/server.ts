@@ -95,7 +95,9 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
           ? new DskityError(ErrorCodes.LISTEN, `cannot listen on ${opts.host ?? '0.0.0.0'}:${opts.port ?? 8000}: ${error.code === 'EADDRINUSE' ? 'the port is already in use' : 'permission denied'}. Pick another --port (or PORT).`, { code: error.code })
-          : error,
+          : ['ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN', 'EINVAL'].includes(error.code ?? '')
+            ? new DskityError(ErrorCodes.LISTEN, `cannot listen on ${opts.host ?? '0.0.0.0'}:${opts.port ?? 8000}: no such address on this machine (${error.code}). Use --host (or HOST for the bundle) with an address of this machine, e.g. 0.0.0.0 or 127.0.0.1.`, { code: error.code })
+            : error,
       ),
     )
     server.listen(port, host, () => {

@@ -51,12 +51,17 @@ export function resilientRedisDriver(options: ResilientRedisDriverOptions): Driv
   client.on('ready', () => (down = false))
 
   // No offline queue: wait (bounded) only while a connection is being set up, else fail at once.
-  const ready = () =>
+  // Concurrent operations share one wait (one pair of listeners, however many requests queue up).
+  let connecting: Promise<void> | undefined
+  const ready = (): Promise<void> => {
+    if (client.status === 'ready') return Promise.resolve()
+    if (!['wait', 'connecting', 'connect'].includes(client.status)) {
+      return Promise.reject(new Error(`[dskity] Redis (${label}) is ${client.status}: the operation was not sent.`))
+    }
+    return (connecting ??= waitReady().finally(() => (connecting = undefined)))
+  }
+  const waitReady = () =>
     new Promise<void>((resolve, reject) => {
-      if (client.status === 'ready') return resolve()
-      if (!['wait', 'connecting', 'connect'].includes(client.status)) {
-        return reject(new Error(`[dskity] Redis (${label}) is ${client.status}: the operation was not sent.`))
-      }
       const settle = (error?: Error) => {
         clearTimeout(timer)
         client.off('ready', onReady).off('error', onError)

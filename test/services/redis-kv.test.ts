@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import { configSchema } from '../../src/config/schema.ts'
@@ -54,4 +56,40 @@ describe.skipIf(!up)('redis KV', () => {
     expect(warnings.length).toBe(1)
     await handle.close()
   })
+
+  it('a Redis that accepts connections but never answers: 60 concurrent operations fail bounded, sharing one wait', async () => {
+    // Our own redis-server, frozen with SIGSTOP: the kernel accepts the connection, nothing answers.
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    const nodeWarnings: Error[] = []
+    const onWarning = (w: Error) => nodeWarnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      await waitForPort(port)
+      process.kill(server.pid!, 'SIGSTOP')
+      const handle = createKv(configSchema.parse({ kv: { store: 'redis', redis: { url: `redis://127.0.0.1:${port}/0` } } }).kv, { logger: { warn: () => {} }, commandTimeoutMs: 500 })
+      const started = Date.now()
+      const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => handle.storage.getItem(`k${i}`)))
+      expect(results.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'DSKITY_E_KV_UNAVAILABLE')).toBe(true)
+      expect(Date.now() - started).toBeLessThan(3_000)
+      await new Promise((r) => setImmediate(r))
+      expect(nodeWarnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
+      await handle.close().catch(() => {})
+    } finally {
+      process.off('warning', onWarning)
+      server.kill('SIGKILL')
+    }
+  })
 })
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)))
+      socket.on('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`redis-server on ${port} did not start`)
+}

@@ -1,4 +1,4 @@
-import { DskityError, ErrorCodes } from '../errors.ts'
+import { didYouMean, DskityError, ErrorCodes } from '../errors.ts'
 import { readEnv, type SettingsEnvOverride } from './env.ts'
 import { mergeLayers, normalizeKeys } from './normalize.ts'
 import { configSchema, type DskityConfig, type DskityOptions } from './schema.ts'
@@ -35,10 +35,10 @@ export function resolveConfig(input: ResolveOptionsInput): ResolvedConfig {
     const lines = parsed.error.issues.map((issue) => {
       const path = issue.path.join('.')
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (path ? `${path}.${k}` : k)) : [path]
-      const origin = env.sources.get(path) ?? fileNames
+      const origin = sourceOf(env.sources, issue.path.map(String)) ?? fileNames
       // A record key that fails its own check (e.g. a header name) carries the reason one level down.
       const reason = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message
-      const what = issue.code === 'unrecognized_keys' ? 'unknown key (remove it or check its spelling)' : reason.replace(/^Invalid input: /, '')
+      const what = issue.code === 'unrecognized_keys' ? `unknown key (remove it or check its spelling)${issue.keys.length === 1 ? didYouMean(issue.keys[0], knownKeysAt(issue.path.map(String))) : ''}` : reason.replace(/^Invalid input: /, '')
       return `  - ${keys.join(', ') || '(root)'}: ${what} [from ${origin}]`
     })
     throw new DskityError(ErrorCodes.CONFIG_INVALID, `invalid configuration:\n${lines.join('\n')}`, { issues: parsed.error.issues })
@@ -58,4 +58,31 @@ export function resolveConfig(input: ResolveOptionsInput): ResolvedConfig {
  */
 export function defineDskityConfig(config: DskityConfig): DskityConfig {
   return config
+}
+
+/** The env variable that set `path` or one of its parents (a JSON value sets a whole subtree). */
+function sourceOf(sources: Map<string, string>, path: string[]): string | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const source = sources.get(path.slice(0, n).join('.'))
+    if (source) return source
+  }
+  return undefined
+}
+
+/** The keys the schema allows at `path` (for "did you mean" on an unknown key). */
+function knownKeysAt(path: string[]): string[] {
+  type Def = { type: string; innerType?: unknown; shape?: Record<string, unknown> }
+  const defOf = (schema: unknown): Def => (schema as { _zod: { def: Def } })._zod.def
+  const unwrap = (schema: unknown): unknown => {
+    let current = schema
+    for (let def = defOf(current); ['default', 'prefault', 'optional', 'nullable'].includes(def.type) && def.innerType; def = defOf(current)) current = def.innerType
+    return current
+  }
+  let node: unknown = configSchema
+  for (const segment of path) {
+    const shape = defOf(unwrap(node)).shape
+    if (!shape || !(segment in shape)) return []
+    node = shape[segment]
+  }
+  return Object.keys(defOf(unwrap(node)).shape ?? {})
 }

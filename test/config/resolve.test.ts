@@ -92,7 +92,7 @@ describe('file keys', () => {
     } catch (error) {
       expect(isDskityError(error)).toBe(true)
       const message = (error as Error).message
-      expect(message).toMatch(/comon: unknown key/)
+      expect(message).toMatch(/comon: unknown key \(remove it or check its spelling\) \(did you mean `common`\?\)/)
       expect(message).toMatch(/common\.cors\.allowCredentials: expected boolean/)
       expect(message).toMatch(/kv\.redis\.url: expected string/)
       expect(message).toContain('test.yaml')
@@ -112,6 +112,8 @@ describe('response header settings', () => {
       expect(message).toMatch(/common\.securityHeaders\.contentSecurityPolicy: must be a valid header value/)
       expect(message).toMatch(/common\.cors\.allowOrigins\.0: must be a valid header value/)
     }
+    // A value set as JSON by one env variable is blamed on that variable, not on the config file.
+    expect(() => resolve({}, { DSKITY_COMMON__SECURITY_HEADERS__CUSTOM_HEADERS: '{"X-A":"a\\r\\nb"}' })).toThrow(/customHeaders\.X-A: must be a valid header value.*\[from DSKITY_COMMON__SECURITY_HEADERS__CUSTOM_HEADERS\]/)
   })
 })
 

@@ -29,22 +29,31 @@ export async function resolveModuleSettings(module: string, schema: StandardSche
   }
   if (!schema) return value
   let result = await schema['~standard'].validate(value)
-  if (result.issues && applied.length) {
+  let issues = result.issues
+  if (issues && applied.length) {
     // A value that only fits as the string it was written as (e.g. "4.0" for a string setting).
+    const first = issues
+    const swapped = new Set<string>()
     for (const a of applied) {
-      if (result.issues.some((i) => pathOf(i).join('.') === a.path.join('.'))) setAt(value as Record<string, unknown>, a.path, a.raw)
+      if (first.some((i) => pathOf(i).join('.') === a.path.join('.'))) {
+        setAt(value as Record<string, unknown>, a.path, a.raw)
+        swapped.add(a.path.join('.'))
+      }
     }
     result = await schema['~standard'].validate(value)
+    // Where the string does not fit either, the parsed value's reason is the useful one
+    // ("must be ≥ 1" for -1, not "expected number, received string").
+    issues = result.issues && [...result.issues.filter((i) => !swapped.has(pathOf(i).join('.'))), ...first.filter((i) => swapped.has(pathOf(i).join('.')) && result.issues!.some((r) => pathOf(r).join('.') === pathOf(i).join('.')))]
   }
-  if (result.issues) {
-    const lines = result.issues.map((issue) => {
+  if (issues?.length) {
+    const lines = issues.map((issue) => {
       const path = pathOf(issue).join('.')
       const variable = applied.find((a) => a.path.join('.') === path)?.variable
       return `  - modules.${module}.settings.${path || '(root)'}: ${issue.message}${variable ? ` [from ${variable}]` : ''}`
     })
-    throw new DskityError(ErrorCodes.MODULE_SETTINGS, `module \`${module}\`: invalid settings:\n${lines.join('\n')}`, { module, issues: result.issues })
+    throw new DskityError(ErrorCodes.MODULE_SETTINGS, `module \`${module}\`: invalid settings:\n${lines.join('\n')}`, { module, issues })
   }
-  return result.value
+  return (result as { value: unknown }).value
 }
 
 // --- internal ---

@@ -85,6 +85,9 @@ describe('dskity validate checks what run would refuse', () => {
     const env = runCli(['validate', 'playground'], { env: { DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS: 'abc' } })
     expect(env.code).toBe(1)
     expect(env.stderr).toMatch(/module `orders`: invalid settings:\s+- modules\.orders\.settings\.maxItems/)
+    // A number out of range is reported as out of range (not as "expected number, received string").
+    const negative = runCli(['validate', 'playground'], { env: { DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS: '-1' } })
+    expect(negative.stderr).toMatch(/maxItems: Too small: expected number to be >0 \[from DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS\]/)
   })
 
   it('a route file with a syntax error or without a default export → exit 1 naming the file', () => {

@@ -10,7 +10,8 @@ export interface CartLine {
 export interface Cart {
   user: string
   lines: CartLine[]
-  updatedAt: string
+  /** When a line was last added; `null` for a cart that was never filled (or was emptied). */
+  updatedAt: string | null
 }
 
 // A user id is one KV key segment: no `:` `/` `?` that unstorage would read as separators.
@@ -25,4 +26,4 @@ export function cartKey(user: string | undefined): string {
 }
 
 /** An empty cart for `user`. */
-export const emptyCart = (user: string): Cart => ({ user, lines: [], updatedAt: new Date(0).toISOString() })
+export const emptyCart = (user: string): Cart => ({ user, lines: [], updatedAt: null })

@@ -67,6 +67,15 @@ export function createKv(options: DskityOptions['kv'], hooks: KvHooks = {}): KvH
 
   const instrumented = instrument(driver, options.defaultTtlSeconds, hooks.onOperation)
   const storage = createStorage({ driver: instrumented })
+  // unstorage cuts a key at its first `?` (`product:p1?x` reads `product:p1`): a key built from a
+  // request value could then reach another entry. Such keys are refused (a 400 for a request).
+  for (const name of ['getItem', 'getItemRaw', 'setItem', 'setItemRaw', 'hasItem', 'removeItem', 'getMeta', 'setMeta', 'removeMeta'] as const) {
+    const method = storage[name] as (key: string, ...rest: unknown[]) => unknown
+    ;(storage as unknown as Record<string, unknown>)[name] = (key: string, ...rest: unknown[]) => {
+      if (typeof key === 'string' && key.includes('?')) return Promise.reject(new DskityError(ErrorCodes.KV_INVALID_KEY, `KV key ${JSON.stringify(key.slice(0, 200))} contains \`?\`, which unstorage would cut off; keys must not contain it.`, { key: key.slice(0, 200) }))
+      return method.call(storage, key, ...rest)
+    }
+  }
   // unstorage 1.17 skips the root mount in `clear(base)` (unjs/unstorage#801): clear the base there too.
   const clearMounts = storage.clear
   storage.clear = async (base, opts = {}) => {

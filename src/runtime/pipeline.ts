@@ -1,6 +1,5 @@
 import type { ConsolaInstance } from 'consola'
 import type { H3Event } from 'h3'
-import { decodePath } from 'ufo'
 import type { DskityOptions } from '../config/schema.ts'
 import { limitRequestBody } from './body.ts'
 import { setTrustedHeader, setTrustedHeaders } from './fast-headers.ts'
@@ -60,7 +59,7 @@ export function createPipeline(p: PipelineOptions): Pipeline {
     if (securityHeaders.length) setTrustedHeaders(res, securityHeaders)
     if (p.isDraining()) res.setHeader('Connection', 'close')
     const path = event.path
-    const match = p.table.lookup(method, path.includes('%') ? decodePath(path) : path)
+    const match = p.table.lookup(method, path)
     const route = match.template ?? UNMATCHED_ROUTE
     let recorded = false
     const done = () => {

@@ -103,8 +103,8 @@ function knownFailure(error: unknown): ProblemDetail | undefined {
     if (e.code === 'DSKITY_E_MQTT_UNAVAILABLE') {
       return new ProblemDetail({ status: 503, title: 'Service Unavailable', detail: 'The MQTT broker is unavailable; retry later.' }, { 'Retry-After': '1' })
     }
-    if (typeof e.message === 'string' && e.message.startsWith('[unstorage] Invalid key')) {
-      return new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'The request names a key that is not allowed (empty, or with `.`/`..` segments).' })
+    if (e.code === 'DSKITY_E_KV_INVALID_KEY' || (typeof e.message === 'string' && e.message.startsWith('[unstorage] Invalid key'))) {
+      return new ProblemDetail({ status: 400, title: 'Bad Request', detail: 'The request names a key that is not allowed (empty, with `.`/`..` segments, or with `?`).' })
     }
     current = e.cause
   }

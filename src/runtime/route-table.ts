@@ -62,10 +62,13 @@ export function createRouteTable<H>() {
       const q = rawPath.indexOf('?')
       let path = q === -1 ? rawPath : rawPath.slice(0, q)
       if (path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) path = path.replace(/\/+$/, '') || '/'
-      const found = radix.lookup(path)
+      // Percent-escapes are decoded once, per segment, after the query is cut off: `%3F` is a `?`
+      // inside a parameter, `%2F` a `/` inside one segment, `%252F` the text `%2F`.
+      const encoded = path.includes('%')
+      const found = radix.lookup(encoded ? decodeForMatch(path) : path)
       if (!found) return { params: {} }
       const entry = found.entry
-      const params = decodeParams(found.params)
+      const params = encoded ? decodeParams(found.params) : (found.params ?? {})
       const target = pick(entry, method) ?? (entry.fallback ? pick(entry.fallback, method) : undefined)
       if (target?.emptyParam) params[target.emptyParam] = ''
       return { target, params, allow: entry.allow, template: entry.template }
@@ -107,6 +110,26 @@ function allowOf<H>(entry: Entry<H>): string[] {
   return [...methods].sort()
 }
 
+/**
+ * The path with each segment decoded for matching, except that a decoded `%` or `/` is written back
+ * as `%25` / `%2F` (so segments keep their boundaries and {@link decodeParams} decodes exactly once).
+ * A segment with a malformed escape stays as sent.
+ */
+function decodeForMatch(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      if (!segment.includes('%')) return segment
+      try {
+        return decodeURIComponent(segment).replace(/%/g, '%25').replace(/\//g, '%2F')
+      } catch {
+        return segment
+      }
+    })
+    .join('/')
+}
+
+/** Parameters from a {@link decodeForMatch}ed path: only `%25` and `%2F` are left to decode. */
 function decodeParams(params: Record<string, string> | undefined): Record<string, string> {
   if (!params) return {}
   for (const k in params) {

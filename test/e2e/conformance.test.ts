@@ -105,7 +105,8 @@ describe.each(HOSTS)('conformance: playground on the %s host', (kind) => {
           resolve({ status: res.statusCode, type: res.headers['content-type'] })
         }).on('error', reject)
       })
-    for (const path of ['/orders/%2e%2e', '/catalog/%2e%2e', '/orders/..%2f..%2fx/items']) {
+    // `%3F` decodes to `?`, where unstorage would cut the key: /catalog/p1%3Fx must not read p1.
+    for (const path of ['/orders/%2e%2e', '/catalog/%2e%2e', '/orders/..%2f..%2fx/items', '/catalog/p1%3Fx']) {
       expect(await raw(path), path).toEqual({ status: 400, type: 'application/problem+json' })
     }
   })

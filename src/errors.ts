@@ -49,6 +49,21 @@ export function isDskityError(error: unknown): error is DskityError {
   return error instanceof Error && typeof (error as DskityError).code === 'string' && (error as DskityError).code.startsWith('DSKITY_E_')
 }
 
+/**
+ * A thrown value as text for a message: an Error's message, a string as is, anything else as JSON
+ * (a hook that throws `{ code: 42 }` reads `{"code":42}`, not `[object Object]`).
+ */
+export function describeThrown(value: unknown): string {
+  if (value instanceof Error) return value.message
+  if (typeof value === 'string') return value
+  if (value !== null && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') return (value as { message: string }).message
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
 /** The closest candidate by edit distance, for "did you mean …?" hints. */
 export function didYouMean(input: string, candidates: Iterable<string>): string {
   let best = ''

@@ -1,6 +1,6 @@
 import { createStorage, normalizeBaseKey, type Driver, type Storage } from 'unstorage'
 import type { DskityOptions } from '../config/schema.ts'
-import { DskityError, ErrorCodes } from '../errors.ts'
+import { DskityError, ErrorCodes, describeThrown } from '../errors.ts'
 import { memoryTtlDriver, toTtlSeconds } from './memory-driver.ts'
 import { consulDriver } from './consul-driver.ts'
 import { ringDriver } from './ring-driver.ts'
@@ -190,7 +190,7 @@ function instrument(driver: Driver, defaultTtl: number, onOperation: KvHooks['on
     } catch (error) {
       report(op, false)
       // The backend failed (down, frozen, refusing): a coded error the HTTP layer answers with 503.
-      throw new DskityError(ErrorCodes.KV_UNAVAILABLE, `KV store unavailable during ${op}: ${(error as Error)?.message ?? error}`, { op }, { cause: error })
+      throw new DskityError(ErrorCodes.KV_UNAVAILABLE, `KV store unavailable during ${op}: ${describeThrown(error)}`, { op }, { cause: error })
     }
   })
 }

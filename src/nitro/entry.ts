@@ -20,6 +20,9 @@ const load: FileLoader = (file) => {
   return loader()
 }
 
+// The config files were read at build time; a run-time DSKITY_CONFIG would be silently ignored.
+if (env.DSKITY_CONFIG) console.warn(`[dskity] DSKITY_CONFIG=${env.DSKITY_CONFIG} is ignored: a bundle runs with the config it was built with (dskity build --config …); override single keys with DSKITY_* variables.`)
+
 try {
   await startDskityServer({ manifest, load, config, env, host: listenHost(env), port: listenPort(env), handleSignals: true })
 } catch (error) {

@@ -2,7 +2,7 @@ import type { ConsolaInstance } from 'consola'
 import { createApp, createEvent, eventHandler, type App, type H3Event } from 'h3'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SettingsEnvOverride } from '../config/env.ts'
-import { DskityError, ErrorCodes } from '../errors.ts'
+import { DskityError, ErrorCodes, describeThrown } from '../errors.ts'
 import type { DskityOptions } from '../config/schema.ts'
 import { createSharedClients } from './clients.ts'
 import { builtinRoutes } from './builtins.ts'
@@ -234,7 +234,7 @@ async function preloadRoutes(modules: Manifest['modules'], load: FileLoader) {
   await Promise.all(
     modules.flatMap((m) => m.routes).map((route) =>
       importHandler(load, route.file).catch((error) => {
-        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${route.module}\`: cannot load route file ${route.file}: ${(error as Error)?.message ?? error}`, { module: route.module, file: route.file }, { cause: error })
+        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${route.module}\`: cannot load route file ${route.file}: ${describeThrown(error)}`, { module: route.module, file: route.file }, { cause: error })
       }),
     ),
   )

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ConsolaInstance } from 'consola'
 import type { SettingsEnvOverride } from '../config/env.ts'
 import type { DskityOptions } from '../config/schema.ts'
-import { DskityError, ErrorCodes, isDskityError } from '../errors.ts'
+import { DskityError, ErrorCodes, isDskityError, describeThrown } from '../errors.ts'
 import type { EventBus } from '../clients/event-bus.ts'
 import { resolveModuleSettings } from './module-settings.ts'
 import type { FileLoader, ManifestModule, TransportClients } from './types.ts'
@@ -46,7 +46,7 @@ export async function startModules(ctx: LifecycleContext): Promise<void> {
       mod.unsubscribe.splice(0).forEach((off) => off())
       await stopModules(ctx)
       if (isDskityError(error)) throw error
-      throw new DskityError(ErrorCodes.STARTUP_HOOK, `module \`${mod.manifest.name}\` failed to start: ${(error as Error)?.message ?? error}`, { module: mod.manifest.name, file: mod.manifest.hooks.startup }, { cause: error })
+      throw new DskityError(ErrorCodes.STARTUP_HOOK, `module \`${mod.manifest.name}\` failed to start: ${describeThrown(error)}`, { module: mod.manifest.name, file: mod.manifest.hooks.startup }, { cause: error })
     }
   }
 }
@@ -66,7 +66,7 @@ export async function checkModules(ctx: LifecycleContext): Promise<void> {
       try {
         fn = (await ctx.load(file)).default
       } catch (error) {
-        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${mod.manifest.name}\`: cannot load ${file}: ${(error as Error)?.message ?? error}`, { module: mod.manifest.name, file }, { cause: error })
+        throw new DskityError(ErrorCodes.MODULE_FILE, `module \`${mod.manifest.name}\`: cannot load ${file}: ${describeThrown(error)}`, { module: mod.manifest.name, file }, { cause: error })
       }
       if (typeof fn !== 'function') throw new DskityError(ErrorCodes.MODULE_FILE, `${file} (module \`${mod.manifest.name}\`) must default-export a function (defineHook / defineEventListener / define*Hook).`, { module: mod.manifest.name, file })
     }

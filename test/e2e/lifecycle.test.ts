@@ -14,6 +14,22 @@ describe.each(HOSTS)('lifecycle (%s host)', (kind) => {
     expect(order(host.output(), 'shutdown')).toEqual(['third', 'second', 'first'])
   })
 
+  it('a second signal within 1 s is ignored (npm forwards Ctrl-C twice); a later one exits at once with 1', async () => {
+    const host = await startHost(kind, APP, { LIFECYCLE_SLOW_SHUTDOWN_MS: '20000', DSKITY_COMMON__SHUTDOWN__HOOK_TIMEOUT_SECONDS: '30' })
+    host.proc.kill('SIGTERM')
+    const deadline = Date.now() + 10_000
+    while (!/LIFECYCLE shutdown third/.test(host.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    host.proc.kill('SIGTERM') // well within 1 s of the first: ignored
+    await new Promise((r) => setTimeout(r, 1300))
+    expect(host.proc.exitCode).toBeNull()
+    const sent = Date.now()
+    host.proc.kill('SIGINT')
+    expect(await host.exited).toBe(1)
+    expect(Date.now() - sent).toBeLessThan(2000)
+    expect(host.output()).toMatch(/SIGINT again: exiting now/)
+    expect(order(host.output(), 'shutdown')).toEqual(['third']) // the slow hook was cut short
+  }, 30_000)
+
   it('a failing startup hook shuts down the started modules in reverse and exits non-zero naming the module', async () => {
     const host = await startHost(kind, APP, { FAIL_STARTUP: 'second' }, { waitReady: false })
     const code = await host.exited

@@ -15,6 +15,9 @@ const strList = (d: string[], doc: string) => z.array(z.string()).default(d).des
 // instead of failing every response).
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 const HEADER_NAME = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
+// Headers that describe one message's framing or body: a fixed value on every response would
+// desynchronise keep-alive connections (a global `Content-Length: 0`) or mislabel bodies.
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te', 'content-type', 'content-encoding', 'date'])
 const headerValue = () => z.string().regex(HEADER_VALUE, 'must be a valid header value: no line breaks or control characters')
 const headerStr = (d: string, doc: string) => headerValue().default(d).describe(doc)
 const headerList = (d: string[], doc: string) => z.array(headerValue()).default(d).describe(doc)
@@ -76,7 +79,13 @@ const securityHeadersSchema = z
       .default("default-src 'none'; frame-ancestors 'none'")
       .describe('Content-Security-Policy; null to omit.'),
     customHeaders: z
-      .record(z.string().regex(HEADER_NAME, 'must be a valid header name (letters, digits and !#$%&\'*+-.^_`|~)'), headerValue())
+      .record(
+        z
+          .string()
+          .regex(HEADER_NAME, 'must be a valid header name (letters, digits and !#$%&\'*+-.^_`|~)')
+          .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), 'is set per response by the server (message framing / content type); it cannot be a header on every response'),
+        headerValue(),
+      )
       .default({})
       .describe('Extra headers, names kept exactly as written.'),
   })

@@ -57,7 +57,10 @@ export function compileCors(opts: DskityOptions['common']['cors']): CorsHandler 
     const allowed = origin !== undefined && (anyOrigin || origins.has(origin))
     const preflight = req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method'] !== undefined
     if (!preflight) {
+      // A `Vary` already set (e.g. a custom security header) is kept and extended.
+      const existing = res.getHeader('vary')
       setTrustedHeaders(res, allowed ? allowedHeaders : vary)
+      if (existing) res.setHeader('Vary', `${existing}, Origin`)
       if (allowed && reflect) setTrustedHeader(res, 'Access-Control-Allow-Origin', 'access-control-allow-origin', origin as string)
       return false
     }

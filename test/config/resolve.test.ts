@@ -112,6 +112,10 @@ describe('response header settings', () => {
       expect(message).toMatch(/common\.securityHeaders\.contentSecurityPolicy: must be a valid header value/)
       expect(message).toMatch(/common\.cors\.allowOrigins\.0: must be a valid header value/)
     }
+    // Framing headers on every response would desynchronise keep-alive connections.
+    for (const name of ['Content-Length', 'transfer-encoding', 'Connection', 'Content-Type']) {
+      expect(() => resolve({ common: { securityHeaders: { customHeaders: { [name]: '0' } } } })).toThrow(new RegExp(`customHeaders\\.${name}: is set per response by the server`))
+    }
     // A value set as JSON by one env variable is blamed on that variable, not on the config file.
     expect(() => resolve({}, { DSKITY_COMMON__SECURITY_HEADERS__CUSTOM_HEADERS: '{"X-A":"a\\r\\nb"}' })).toThrow(/customHeaders\.X-A: must be a valid header value.*\[from DSKITY_COMMON__SECURITY_HEADERS__CUSTOM_HEADERS\]/)
   })

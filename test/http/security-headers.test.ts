@@ -64,3 +64,24 @@ describe('off by default', async () => {
     expect(res.headers.get('content-security-policy')).toBeNull()
   })
 })
+
+describe('a route can change the built-in headers with the helpers from dskity', async () => {
+  const { fixtureDir, moduleConfig } = await import('../fixture-dir.ts')
+  const { createTestApp, createTestClient } = await import('../../src/testing/index.ts')
+  const root = fixtureDir({
+    'modules/page/module.config.ts': moduleConfig({}),
+    'modules/page/routes/embed.get.ts': `import { defineEventHandler, removeResponseHeader, setResponseHeader, appendResponseHeader } from 'dskity'\nexport default defineEventHandler((event) => { removeResponseHeader(event, 'X-Frame-Options'); setResponseHeader(event, 'Content-Security-Policy', "frame-ancestors https://a.example"); appendResponseHeader(event, 'Vary', 'Accept'); return { ok: true } })\n`,
+  })
+  const app = await createTestApp({ rootDir: root, settings: { common: { securityHeaders: { enabled: true, customHeaders: { Vary: 'Accept-Encoding' } }, cors: { enabled: true } } } })
+  const client = createTestClient({ app })
+
+  test('remove, replace and append; a custom Vary is merged with CORS Vary: Origin, not dropped', async () => {
+    const res = await client.get('/page/embed', { headers: { origin: 'https://x.example' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.has('x-frame-options')).toBe(false)
+    expect(res.headers.get('content-security-policy')).toBe('frame-ancestors https://a.example')
+    expect(res.headers.get('vary')).toBe('Accept-Encoding, Origin, Accept')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    await app.close()
+  })
+})

@@ -130,8 +130,25 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
     }
   }
   let starting: Promise<void> | undefined
+  let stopping: Promise<void> | undefined
   const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity') }
 
+  const stopOnce = async () => {
+    const wasStarting = state === 'starting'
+    state = 'stopping'
+    const graceMs = options.common.shutdown.graceSeconds * 1000
+    if (wasStarting) {
+      // Shutdown during startup: let the hook that runs finish (within the grace period), start
+      // nothing more, then stop the modules that did start — their shutdown hooks run.
+      lifecycle.aborted = true
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([starting?.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+      clearTimeout(timer)
+    }
+    await stopModules(lifecycle)
+    await shared.close(graceMs)
+    state = 'stopped'
+  }
   return {
     app,
     listener,
@@ -162,22 +179,9 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
       })()
       return starting
     },
-    async stop() {
-      if (state === 'stopping' || state === 'stopped') return
-      const wasStarting = state === 'starting'
-      state = 'stopping'
-      const graceMs = options.common.shutdown.graceSeconds * 1000
-      if (wasStarting) {
-        // Shutdown during startup: let the hook that runs finish (within the grace period), start
-        // nothing more, then stop the modules that did start — their shutdown hooks run.
-        lifecycle.aborted = true
-        let timer: NodeJS.Timeout | undefined
-        await Promise.race([starting?.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
-        clearTimeout(timer)
-      }
-      await stopModules(lifecycle)
-      await shared.close(graceMs)
-      state = 'stopped'
+    stop() {
+      // A second caller (a signal while a dev restart stops this runtime) waits for the same stop.
+      return (stopping ??= stopOnce())
     },
     setAdvertiseUrl: (url) => shared.base.registry.setUrl(url),
     setDraining: (value) => void (draining = value),

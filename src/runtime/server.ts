@@ -152,6 +152,8 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
     // The previous runtime stops first: ports (gRPC) and connections are released before the next binds them.
     const previous = runtime
     await previous.stop()
+    // A shutdown that began meanwhile waited for that stop (its shutdown hooks ran); start nothing new.
+    if (closing) return
     runtime = next
     await next.start()
   }

@@ -79,3 +79,31 @@ describe('dskity dev', () => {
     expect(proc.exitCode).toBeNull()
   })
 })
+
+describe('dskity dev: a signal during a restart', () => {
+  const root = fixtureDir({
+    'modules/slow/routes/index.get.ts': route('v1'),
+    'modules/slow/module.config.ts': moduleConfig({}),
+    'modules/slow/hooks/startup.ts': `import { defineHook } from 'dskity'\nexport default defineHook(() => console.log('SLOW startup'))\n`,
+    'modules/slow/hooks/shutdown.ts': `import { defineHook } from 'dskity'\nexport default defineHook(async () => { console.log('SLOW shutdown begins'); await new Promise((r) => setTimeout(r, 1500)); console.log('SLOW shutdown done') })\n`,
+  })
+  let proc: ReturnType<typeof spawn> | undefined
+  afterAll(() => void proc?.kill('SIGKILL'))
+
+  it('waits for the old modules\' shutdown hooks, starts nothing new, exits 0', async () => {
+    const port = await freePort()
+    let output = ''
+    proc = spawn(process.execPath, [BIN, 'dev', root, '--port', String(port), '--host', '127.0.0.1'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+    proc.stdout!.on('data', (d) => (output += d))
+    proc.stderr!.on('data', (d) => (output += d))
+    const exited = new Promise<number | null>((resolve) => proc!.once('exit', resolve))
+    expect((await waitFor(async () => (/watching .* for changes/.test(output) ? true : undefined), 30_000)).value, output).toBe(true)
+    // A hook edit restarts the modules; the old module's shutdown hook takes 1.5 s.
+    writeFileSync(join(root, 'modules/slow/hooks/startup.ts'), `import { defineHook } from 'dskity'\nexport default defineHook(() => console.log('SLOW startup v2'))\n`)
+    expect((await waitFor(async () => (/SLOW shutdown begins/.test(output) ? true : undefined), 5_000)).value, output).toBe(true)
+    proc.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(output).toMatch(/SLOW shutdown done/)
+    expect(output).not.toMatch(/SLOW startup v2/)
+  }, 60_000)
+})

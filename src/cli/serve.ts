@@ -35,7 +35,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const portSource = opts.port !== undefined ? '--port' : env.PORT !== undefined ? 'PORT' : undefined
   const rawPort = opts.port ?? env.PORT ?? 8000
   const port = Number(rawPort)
-  if (String(rawPort).trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!/^\d+$/.test(String(rawPort).trim()) || port > 65535) {
     failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `${portSource} must be a whole number from 0 to 65535, got ${JSON.stringify(rawPort)}.`))
   }
   const host = opts.host ?? '0.0.0.0'

@@ -187,7 +187,14 @@ function assertSafeOutputDir(outputDir: string, rootDir: string): void {
   }
   const contains = (parent: string, child: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
   if (contains(outputDir, rootDir)) fail(`contains the project ${rootDir}`)
-  if (!existsSync(outputDir)) return
+  if (contains(join(rootDir, '.dskity'), outputDir)) fail(`is dskity's own scratch folder (${join(rootDir, '.dskity')})`)
+  if (!existsSync(outputDir)) {
+    // The nearest existing ancestor must be a folder (else Node fails later with ENOTDIR and a stack).
+    let parent = dirname(outputDir)
+    while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent)
+    if (existsSync(parent) && !statSync(parent).isDirectory()) fail(`is inside ${parent}, which is a file`)
+    return
+  }
   if (!statSync(outputDir).isDirectory()) fail('is a file, not a folder')
   const entries = readdirSync(outputDir)
   const earlierBuild = entries.includes('nitro.json') && entries.includes('server') && entries.every((e) => ['nitro.json', 'server', 'public'].includes(e))

@@ -38,7 +38,7 @@ function listenPort(env: NodeJS.ProcessEnv): number {
   const raw = env.NITRO_PORT || env.PORT
   if (!raw) return 8000
   const port = Number(raw)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!/^\d+$/.test(raw.trim()) || port > 65535) {
     throw new DskityError(ErrorCodes.CLI_ARGS, `${env.NITRO_PORT ? 'NITRO_PORT' : 'PORT'}=${JSON.stringify(raw)} is not a port number (0-65535)`)
   }
   return port

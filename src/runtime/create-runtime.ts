@@ -273,13 +273,25 @@ const SEGMENT_BOUND = Symbol.for('dskity.segmentBound')
 /**
  * h3 v1 matches a `use('/extra', …)` prefix by characters, so it also answered `/extra-late` (and
  * `use('/admin')` answered `/administrator`). Each layer with a prefix gets a `match` that also
- * requires a segment boundary after it (`/extra`, `/extra/…`, `/extra?…`), keeping any `match` of its own.
+ * requires a segment boundary after it (`/extra`, `/extra/…`, `/extra?query`), keeping any `match` of its own.
  */
 function bindPrefixesToSegments(app: App): void {
   for (const layer of app.stack as Array<App['stack'][number] & { [SEGMENT_BOUND]?: true }>) {
     if (layer[SEGMENT_BOUND] || !layer.route || layer.route.length <= 1) continue
     const own = layer.match
-    layer.match = (rest, event) => (rest.startsWith('/') || rest.startsWith('?')) && (!own || own(rest, event))
+    const route = layer.route
+    layer.match = (rest, event) => {
+      // Judged on the path as sent (h3 decodes `%3F` into a `?` before matching), with only the
+      // characters decodeURI decodes decoded: `/extra%3Fx` is not `/extra` plus a query.
+      const raw = (event?.node.req.originalUrl ?? event?.node.req.url ?? '/').split('?')[0]
+      let path = raw
+      try {
+        path = decodeURI(raw)
+      } catch {
+        // malformed escapes: compare as sent
+      }
+      return (path === route || path.startsWith(route + '/')) && (!own || own(rest, event))
+    }
     layer[SEGMENT_BOUND] = true
   }
 }

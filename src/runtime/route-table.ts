@@ -135,11 +135,17 @@ function decodeParams(params: Record<string, string> | undefined): Record<string
   for (const k in params) {
     const v = params[k]
     if (!v.includes('%')) continue
-    try {
-      params[k] = decodeURIComponent(v)
-    } catch {
-      // A malformed escape stays as sent.
-    }
+    // Per segment (a catch-all spans several): one malformed segment stays as sent, the others decode.
+    params[k] = v
+      .split('/')
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment)
+        } catch {
+          return segment
+        }
+      })
+      .join('/')
   }
   return params
 }

@@ -107,7 +107,8 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
   })
   const address = server.address()
   const boundPort = typeof address === 'object' && address ? address.port : port
-  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host // IPv6 in brackets
+  const url = `http://${shownHost}:${boundPort}`
   applyListenUrl(runtime, url, env, opts.config)
   runtime.logger.withTag('dskity').info(`${options.name} listening on ${url}`)
 

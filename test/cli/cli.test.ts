@@ -127,6 +127,7 @@ describe('mistyped flags are errors, not ignored', () => {
     expect(level.stderr).not.toMatch(/dskity\.config/)
     const port = runCli(['run', 'playground', '--no-reload'], { env: { PORT: 'abc' } })
     expect([port.code, port.stderr]).toEqual([1, expect.stringMatching(/PORT must be a whole number from 0 to 65535, got "abc"/)])
+    for (const odd of ['0x20D0', '1e3']) expect(runCli(['run', 'playground', '--no-reload', '--port', odd]).stderr).toMatch(/--port must be a whole number/)
   })
 
   it('known spellings still work: --flag=value, --no-<switch>, --help', () => {
@@ -158,5 +159,7 @@ describe('dskity build never deletes what is not a build', () => {
     expect(runCli(['build', 'playground', '--output', `${root}/a-file`]).stderr).toMatch(/is a file, not a folder/)
     expect(readFileSync(`${root}/a-file`, 'utf8')).toBe('x')
     for (const out of ['/', REPO]) expect(runCli(['build', 'playground', '--output', out]).stderr).toMatch(/contains the project/)
+    expect(runCli(['build', 'playground', '--output', `${root}/a-file/sub`]).stderr).toMatch(/is inside .*a-file, which is a file/)
+    expect(runCli(['build', 'playground', '--output', 'playground/.dskity/nitro']).stderr).toMatch(/is dskity's own scratch folder/)
   })
 })

@@ -34,10 +34,10 @@ export async function prodApp(settings: DskityConfig = {}) {
 }
 
 /** The fixture behind a real node:http server on a free loopback port (production mode). */
-export async function fixtureServer(settings: DskityConfig = {}): Promise<RunningServer> {
+export async function fixtureServer(settings: DskityConfig = {}, host = '127.0.0.1'): Promise<RunningServer> {
   const prepared = await prepareApp({ dir: FIXTURE, env: {} })
   const config = mergeLayers(settings, createTestSettings(), prepared.fileConfig)
-  const server = await startDskityServer({ manifest: prepared.manifest, load: (f) => prepared.loader.load(f), config, env: {}, host: '127.0.0.1', port: 0, dev: false })
+  const server = await startDskityServer({ manifest: prepared.manifest, load: (f) => prepared.loader.load(f), config, env: {}, host, port: 0, dev: false })
   open.push(server)
   return server
 }

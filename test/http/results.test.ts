@@ -63,6 +63,8 @@ describe('route results and clients.http', () => {
     // A prefix ends at a segment boundary: use('/extra') is not /extra-late.
     const late = await client.get('/extra-late')
     expect([late.status, (late.body as { instance: string }).instance]).toEqual([404, '/extra-late'])
+    // An encoded `?` is part of the segment, not a query after the prefix.
+    expect((await client.get('/extra%3Fa%3D1')).status).toBe(404)
     // h3 strips the use() prefix; the problem still names the path the client asked for.
     expect((await client.get('/broken-extra')).body).toMatchObject({ status: 500, instance: '/broken-extra' })
     const missing = await client.get('/nowhere')

@@ -27,5 +27,7 @@ describe('route table decoding', () => {
   it('static segments match in their decoded form; catch-alls keep their slashes', () => {
     expect(table.lookup('GET', '/caf%C3%A9').target?.handler).toBe('cafe')
     expect(table.lookup('GET', '/files/a%20b/c%2Fd.txt').params.path).toBe('a b/c/d.txt')
+    // A malformed segment stays as sent; the others are still decoded once.
+    expect(table.lookup('GET', '/files/%ZZ/a%20b%2525').params.path).toBe('%ZZ/a b%25')
   })
 })

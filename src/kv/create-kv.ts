@@ -70,10 +70,11 @@ export function createKv(options: DskityOptions['kv'], hooks: KvHooks = {}): KvH
   // unstorage cuts a key at its first `?` (`product:p1?x` reads `product:p1`): a key built from a
   // request value could then reach another entry. Such keys are refused (a 400 for a request).
   for (const name of ['getItem', 'getItemRaw', 'setItem', 'setItemRaw', 'hasItem', 'removeItem', 'getMeta', 'setMeta', 'removeMeta'] as const) {
-    const method = storage[name] as (key: string, ...rest: unknown[]) => unknown
-    ;(storage as unknown as Record<string, unknown>)[name] = (key: string, ...rest: unknown[]) => {
+    const method = storage[name] as (key: string, a?: unknown, b?: unknown) => unknown
+    // Fixed arity (every one of these takes at most key + 2): no rest-array per operation.
+    ;(storage as unknown as Record<string, unknown>)[name] = (key: string, a?: unknown, b?: unknown) => {
       if (typeof key === 'string' && key.includes('?')) return Promise.reject(new DskityError(ErrorCodes.KV_INVALID_KEY, `KV key ${JSON.stringify(key.slice(0, 200))} contains \`?\`, which unstorage would cut off; keys must not contain it.`, { key: key.slice(0, 200) }))
-      return method.call(storage, key, ...rest)
+      return method.call(storage, key, a, b)
     }
   }
   // unstorage 1.17 skips the root mount in `clear(base)` (unjs/unstorage#801): clear the base there too.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { connect } from 'node:net'
 
 /**
@@ -21,4 +22,18 @@ export async function serviceAvailable(name: string, port: number, host = '127.0
     console.warn(`\n*** ${message}: SKIPPING ${name}-backed tests ***\n`)
   }
   return up
+}
+
+/**
+ * Whether a server binary (`redis-server`, `mosquitto`) is on PATH, for tests that start their own
+ * instance to freeze it (SIGSTOP). Skips loudly on a laptop without it; a failure under `CI=true`.
+ */
+export function binaryAvailable(name: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0
+  if (!found) {
+    const message = `[dskity tests] \`${name}\` is not on PATH`
+    if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it (see .ci/run).`)
+    console.warn(`\n*** ${message}: SKIPPING the tests that start their own ${name} ***\n`)
+  }
+  return found
 }

@@ -38,6 +38,7 @@ export async function prepareApp(opts: PrepareOptions): Promise<PreparedApp> {
   const loader = opts.loader ?? createUserFileLoader()
   const resolved = resolveConfig({ layers: files.layers, env })
   const manifest = await scanApp({ rootDir: files.rootDir, options: resolved.options, configFile: files.configFile, targets: opts.targets, importFile: loader.importDefault })
+  if (files.layers.length) manifest.configFiles = files.layers.map((l) => l.source)
   const manifestFile = writeManifest(manifest)
   return { ...resolved, rootDir: files.rootDir, manifest, manifestFile, fileConfig: mergeLayers(...files.layers.map((l) => normalizeKeys(l.config, configSchema) as Record<string, unknown>)), loader }
 }

@@ -131,7 +131,7 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
   }
   let starting: Promise<void> | undefined
   let stopping: Promise<void> | undefined
-  const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity') }
+  const lifecycle: LifecycleContext = { modules, load, options, settingsEnv: opts.settingsEnv ?? {}, events: shared.base.events, logger: logger.withTag('dskity'), configSource: opts.manifest.configFiles?.join(', ') ?? opts.manifest.configFile }
 
   const stopOnce = async () => {
     const wasStarting = state === 'starting'

@@ -59,7 +59,7 @@ export async function startModules(ctx: LifecycleContext): Promise<void> {
 export async function checkModules(ctx: LifecycleContext): Promise<void> {
   for (const mod of ctx.modules) {
     const def = mod.manifest.configFile ? ((await ctx.load(mod.manifest.configFile)).default as { settings?: StandardSchemaV1 } | undefined) : undefined
-    mod.clients.settings = await resolveModuleSettings(mod.manifest.name, def?.settings, ctx.options.modules[mod.manifest.name]?.settings, ctx.settingsEnv[mod.manifest.name])
+    mod.clients.settings = await resolveModuleSettings(mod.manifest.name, def?.settings, ctx.options.modules[mod.manifest.name]?.settings, ctx.settingsEnv[mod.manifest.name], ctx.configSource ?? 'the config (no config file: defaults)')
     const files = [...mod.manifest.events.map((e) => e.file), ...Object.values(mod.manifest.hooks)].filter((f): f is string => Boolean(f))
     for (const file of files) {
       let fn: unknown
@@ -98,6 +98,8 @@ export interface LifecycleContext {
   settingsEnv: Record<string, SettingsEnvOverride[]>
   events: EventBus
   logger: ConsolaInstance
+  /** The config file(s) settings come from, named in settings errors not caused by an env variable. */
+  configSource?: string
   /** Set by a shutdown during startup: no further module starts. */
   aborted?: boolean
 }

@@ -14,7 +14,7 @@ import { DskityError, ErrorCodes } from '../errors.ts'
  *
  * @example await resolveModuleSettings('orders', zodSchema, { maxItems: 5 }, [])
  */
-export async function resolveModuleSettings(module: string, schema: StandardSchemaV1 | undefined, configured: unknown, envOverrides: SettingsEnvOverride[] = []): Promise<unknown> {
+export async function resolveModuleSettings(module: string, schema: StandardSchemaV1 | undefined, configured: unknown, envOverrides: SettingsEnvOverride[] = [], configSource?: string): Promise<unknown> {
   let value: unknown = configured === undefined ? {} : structuredClone(configured)
   const applied: Array<{ path: string[]; raw: string; variable: string }> = []
   for (const o of envOverrides) {
@@ -49,7 +49,8 @@ export async function resolveModuleSettings(module: string, schema: StandardSche
     const lines = issues.map((issue) => {
       const path = pathOf(issue).join('.')
       const variable = applied.find((a) => a.path.join('.') === path)?.variable
-      return `  - modules.${module}.settings.${path || '(root)'}: ${issue.message}${variable ? ` [from ${variable}]` : ''}`
+      const source = variable ?? configSource
+      return `  - modules.${module}.settings.${path || '(root)'}: ${issue.message}${source ? ` [from ${source}]` : ''}`
     })
     throw new DskityError(ErrorCodes.MODULE_SETTINGS, `module \`${module}\`: invalid settings:\n${lines.join('\n')}`, { module, issues })
   }

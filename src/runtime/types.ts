@@ -56,6 +56,8 @@ export interface Manifest {
   rootDir: string
   /** Config file that was loaded, if any. */
   configFile?: string
+  /** Every config file merged (the `--config` file first), for messages naming where a value came from. */
+  configFiles?: string[]
   /** Enabled modules in dependency order, then disabled ones. */
   modules: ManifestModule[]
   /** Messages about the selection (e.g. targets pulling in dependencies). */

@@ -88,6 +88,10 @@ describe('dskity validate checks what run would refuse', () => {
     // A number out of range is reported as out of range (not as "expected number, received string").
     const negative = runCli(['validate', 'playground'], { env: { DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS: '-1' } })
     expect(negative.stderr).toMatch(/maxItems: Too small: expected number to be >0 \[from DSKITY_MODULES__ORDERS__SETTINGS__MAX_ITEMS\]/)
+    // From a config file: the error names the config file(s).
+    const root = fixtureDir({ 'bad.yaml': 'modules:\n  orders:\n    settings:\n      maxItems: -3\n' })
+    const file = runCli(['validate', 'playground', '--config', `${root}/bad.yaml`])
+    expect(file.stderr).toMatch(/maxItems: Too small: expected number to be >0 \[from .*bad\.yaml, .*playground\/dskity\.config\.ts\]/)
   })
 
   it('a route file with a syntax error or without a default export → exit 1 naming the file', () => {

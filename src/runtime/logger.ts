@@ -165,8 +165,8 @@ function formatJson(record: LogObject, capture: CallSiteMode): string {
 function formatText(record: LogObject, capture: CallSiteMode): string {
   const { time, level, msg, request_id, module, function: fn, line, error, ...rest } = baseRecord(record, capture)
   const extras = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : safeJson(v)}`)
-  const err = error ? `\n${(error as { stack?: string }).stack ?? ''}` : ''
-  return `${time} ${String(level).toUpperCase().padEnd(5)} [${module ?? '-'}] ${escapeControl(String(msg))}${extras.length ? ' ' + escapeControl(extras.join(' ')) : ''} (request_id=${request_id ?? '-'} ${fn}:${line})${err}\n`
+  const err = error ? `\n    ${continuation((error as { stack?: string }).stack ?? '')}` : ''
+  return `${time} ${String(level).toUpperCase().padEnd(5)} [${module ?? '-'}] ${continuation(String(msg))}${extras.length ? ' ' + escapeControl(extras.join(' ')) : ''} (request_id=${request_id ?? '-'} ${fn}:${line})${err}\n`
 }
 
 const structuredFrames = (_error: Error, frames: NodeJS.CallSite[]) => frames
@@ -221,7 +221,18 @@ function tenths(ms: number): string {
   return digit === 0 ? `${whole}` : `${whole}.${digit}`
 }
 
-/** Text records stay one line each: CR, LF and other control characters are written as `\xNN`. */
+/**
+ * A multi-line message (dskity's own errors list their problems one per line) keeps its lines, each
+ * continuation indented by four spaces: no line of a record can pass for a new record, which always
+ * starts with a timestamp. Other control characters (CR included) are written as `\xNN`.
+ */
+function continuation(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text
+  return escaped.includes('\n') ? escaped.replace(/\n/g, '\n    ') : escaped
+}
+
+/** Single-line fields (the access log's path, `key=value` extras): every control character as `\xNN`. */
 function escapeControl(text: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text

@@ -1,12 +1,19 @@
 import { expect, it } from 'vitest'
 import { createLogger, logAccess } from '../../src/runtime/logger.ts'
-it('text records stay on one line', () => {
-  const lines: string[] = []
-  const logger = createLogger({ format: 'text', level: 'info', write: (l) => lines.push(l) })
+it('text records cannot forge a record: access lines stay one line, message lines are indented continuations', () => {
+  const records: string[] = []
+  const logger = createLogger({ format: 'text', level: 'info', write: (l) => records.push(l) })
   logAccess(logger, { method: 'GET', path: '/nope\r\nFAKE 200', status: 404, durationMs: 1, route: '<unmatched>', requestId: 'r', module: 'dskity' })
-  logger.info('user says\nforged line')
-  for (const line of lines) expect(line.trimEnd().includes('\n')).toBe(false)
-  expect(lines.join('')).toContain('/nope\\x0d\\x0aFAKE 200')
+  logger.info('user says\n2026-01-01T00:00:00.000Z INFO  [x] forged\r\nline')
+  logger.error('failed:', new Error('first\nsecond'))
+  expect(records[0].trimEnd().includes('\n')).toBe(false)
+  expect(records[0]).toContain('/nope\\x0d\\x0aFAKE 200')
+  for (const record of records) {
+    const [first, ...rest] = record.trimEnd().split('\n')
+    expect(first).toMatch(/^\d{4}-\d\d-\d\dT/)
+    for (const line of rest) expect(line, record).toMatch(/^ {4}/)
+  }
+  expect(records[1]).toContain('user says\n    2026-01-01T00:00:00.000Z INFO  [x] forged\\x0d\n    line')
 })
 
 it('JSON access records are valid JSON with every field intact, whatever the path holds', () => {

@@ -147,7 +147,7 @@ export async function startDskityServer(opts: StartServerOptions): Promise<Runni
     server.closeAllConnections()
     throw error
   }
-  runtime.logger.withTag('dskity').info(`ready: ${opts.manifest.modules.filter((m) => m.enabled).map((m) => m.name).join(', ') || 'no modules'}`)
+  if (!closing) runtime.logger.withTag('dskity').info(`ready: ${opts.manifest.modules.filter((m) => m.enabled).map((m) => m.name).join(', ') || 'no modules'}`)
   const swap = async (next: DskityRuntime) => {
     applyListenUrl(next, url, env, opts.config)
     // The previous runtime stops first: ports (gRPC) and connections are released before the next binds them.

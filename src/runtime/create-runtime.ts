@@ -117,8 +117,13 @@ export async function createDskityRuntime(opts: CreateRuntimeOptions): Promise<D
   })
   const lastResort = (event: H3Event, error: unknown) => {
     const res = event.node.res
-    if (res.headersSent) return void res.destroy()
-    res.end(sendProblem({ dev, logger }, event, error, requestIdFrom(res.getHeader('x-request-id') as string)))
+    const requestId = requestIdFrom(res.getHeader('x-request-id') as string)
+    if (res.headersSent) {
+      // Typically a stream that failed midway: the client sees a cut-off body; the log says why.
+      logger.error(`response to ${event.method} ${event.path} failed after its headers were sent; connection closed:`, error, { request_id: requestId })
+      return void res.destroy()
+    }
+    res.end(sendProblem({ dev, logger }, event, error, requestId))
   }
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const event = createEvent(req, res)

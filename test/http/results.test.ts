@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestApp, createTestClient, type TestApp, type TestClient } from '../../src/testing/index.ts'
 import { fixtureDir } from '../fixture-dir.ts'
 
@@ -9,6 +9,7 @@ const root = fixtureDir({
   'modules/shapes/routes/circular.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(async () => { const a: Record<string, unknown> = {}; a.self = a; return a })\n`,
   'modules/shapes/routes/returned-error.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new Error('internal detail'))\n`,
   'modules/shapes/routes/bigint-problem.get.ts': `import { defineEventHandler, ProblemDetail } from 'dskity'\nexport default defineEventHandler(async () => { throw new ProblemDetail({ status: 409, title: 'Conflict', detail: 'taken', version: 10n }) })\n`,
+  'modules/shapes/routes/broken-stream.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('partial')) }, pull() { throw new Error('disk gone') } }))\n`,
   'modules/shapes/routes/buffer.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => Buffer.from('raw bytes'))\n`,
   'modules/shapes/routes/stream.get.ts': `import { defineEventHandler } from 'dskity'\nimport { Readable } from 'node:stream'\nexport default defineEventHandler(() => Readable.from(['a', 'b', 'c']))\n`,
   'modules/shapes/routes/redirect.get.ts': `import { defineEventHandler, sendRedirect } from 'dskity'\nexport default defineEventHandler((event) => sendRedirect(event, '/shapes/text', 302))\n`,
@@ -84,6 +85,27 @@ describe('route results and clients.http', () => {
     const metrics = (await client.get('/metrics')).text
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/circular",status="500"\} 1/)
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/shapes\/returned-error",status="500"\} 1/)
+  })
+
+  it('a stream that fails midway cuts the connection and is logged with the request id', async () => {
+    const server = createServer(app.listener)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const errors: unknown[][] = []
+    const spy = vi.spyOn(app.runtime.logger, 'error').mockImplementation((...args: unknown[]) => void errors.push(args))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/shapes/broken-stream`
+      const outcome = await fetch(url, { headers: { 'x-request-id': 'broken-1' } }).then((res) => res.text()).then(() => 'complete', () => 'cut off')
+      expect(outcome).toBe('cut off') // never a body that looks whole
+      await new Promise((r) => setTimeout(r, 50))
+      const logged = errors.find((args) => String(args[0]).includes('/shapes/broken-stream'))
+      expect(logged?.[0]).toMatch(/failed after its headers were sent/)
+      expect(logged?.[1]).toMatchObject({ message: 'disk gone' })
+      expect(logged?.[2]).toEqual({ request_id: 'broken-1' })
+    } finally {
+      spy.mockRestore()
+      server.closeAllConnections()
+      server.close()
+    }
   })
 
   it('every response is counted in metrics by route template', async () => {

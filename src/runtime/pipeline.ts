@@ -181,6 +181,10 @@ function respond(s: Served, body: unknown): unknown {
   if (typeof body === 'string') {
     if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'text/html')
     text = body
+  } else if (typeof body === 'number' || typeof body === 'boolean') {
+    // As h3 sends them (JSON), but written here, so HEAD gets its Content-Length too.
+    if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'application/json')
+    text = JSON.stringify(body)
   } else if (body !== null && typeof body === 'object' && (Array.isArray(body) || isPlainObject(body))) {
     if (!res.hasHeader('content-type')) setTrustedHeader(res, 'Content-Type', 'content-type', 'application/json')
     text = JSON.stringify(body)

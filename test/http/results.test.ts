@@ -10,6 +10,7 @@ const root = fixtureDir({
   'modules/shapes/routes/returned-error.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new Error('internal detail'))\n`,
   'modules/shapes/routes/bigint-problem.get.ts': `import { defineEventHandler, ProblemDetail } from 'dskity'\nexport default defineEventHandler(async () => { throw new ProblemDetail({ status: 409, title: 'Conflict', detail: 'taken', version: 10n }) })\n`,
   'modules/shapes/routes/broken-stream.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('partial')) }, pull() { throw new Error('disk gone') } }))\n`,
+  'modules/shapes/routes/count.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => 42)\n`,
   'modules/shapes/routes/buffer.get.ts': `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => Buffer.from('raw bytes'))\n`,
   'modules/shapes/routes/stream.get.ts': `import { defineEventHandler } from 'dskity'\nimport { Readable } from 'node:stream'\nexport default defineEventHandler(() => Readable.from(['a', 'b', 'c']))\n`,
   'modules/shapes/routes/redirect.get.ts': `import { defineEventHandler, sendRedirect } from 'dskity'\nexport default defineEventHandler((event) => sendRedirect(event, '/shapes/text', 302))\n`,
@@ -48,8 +49,13 @@ describe('route results and clients.http', () => {
     const server = createServer(app.listener)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
-      const headBytes = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/shapes/buffer`, { method: 'HEAD' })
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const headBytes = await fetch(`${base}/shapes/buffer`, { method: 'HEAD' })
       expect([headBytes.status, headBytes.headers.get('content-length')]).toEqual([200, '9'])
+      // A number is JSON, as h3 sends it; HEAD says its length too.
+      const count = await fetch(`${base}/shapes/count`)
+      expect([count.headers.get('content-type'), await count.text()]).toEqual(['application/json', '42'])
+      expect((await fetch(`${base}/shapes/count`, { method: 'HEAD' })).headers.get('content-length')).toBe('2')
     } finally {
       server.closeAllConnections()
       server.close()

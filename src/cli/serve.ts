@@ -2,8 +2,8 @@ import { existsSync, watch as fsWatch } from 'node:fs'
 import { watch as chokidarWatch } from 'chokidar'
 import { CONFIG_FILE_NAMES } from '../config/load.ts'
 import { resolve, sep } from 'node:path'
-import type { DskityConfig } from '../config/schema.ts'
-import { createRuntimeFromConfig, startDskityServer, type RunningServer } from '../runtime/server.ts'
+import { LOG_LEVELS, type DskityConfig } from '../config/schema.ts'
+import { createRuntimeFromConfig, parsePort, startDskityServer, type RunningServer } from '../runtime/server.ts'
 import { prepareApp, type PreparedApp } from './prepare.ts'
 import { failAndExit } from './shared-args.ts'
 import { DskityError, ErrorCodes } from '../errors.ts'
@@ -26,20 +26,16 @@ export interface ServeOptions {
  * rescans and restarts the modules inside the same process. A broken edit is logged and the last
  * good version keeps serving.
  */
-const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']
-
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env
   // `--port`, else PORT (as the built bundle reads it), else 8000. HOST is not read here: zsh sets it
   // to the machine's name, which would quietly bind one interface only.
   const portSource = opts.port !== undefined ? '--port' : env.PORT !== undefined ? 'PORT' : undefined
-  const rawPort = opts.port ?? env.PORT ?? 8000
-  const port = Number(rawPort)
-  if (!/^\d+$/.test(String(rawPort).trim()) || port > 65535) {
-    failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `${portSource} must be a whole number from 0 to 65535, got ${JSON.stringify(rawPort)}.`))
-  }
+  const rawPort = String(opts.port ?? env.PORT ?? 8000)
+  const port = parsePort(rawPort)
+  if (port === undefined) failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `${portSource} must be a whole number from 0 to 65535, got ${JSON.stringify(rawPort)}.`))
   const host = opts.host ?? '0.0.0.0'
-  if (opts.logLevel !== undefined && !LOG_LEVELS.includes(opts.logLevel)) {
+  if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel)) {
     failAndExit(new DskityError(ErrorCodes.CLI_ARGS, `--log-level must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(opts.logLevel)}.`))
   }
   const overrides: DskityConfig | undefined = opts.logLevel ? { common: { logging: { level: opts.logLevel as never } } } : undefined

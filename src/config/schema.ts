@@ -22,6 +22,9 @@ const headerValue = () => z.string().regex(HEADER_VALUE, 'must be a valid header
 const headerStr = (d: string, doc: string) => headerValue().default(d).describe(doc)
 const headerList = (d: string[], doc: string) => z.array(headerValue()).default(d).describe(doc)
 
+/** The values of `common.logging.level` (also what `--log-level` accepts). */
+export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
+
 const registrySchema = z
   .object({
     enabled: bool(true, 'Advertise this instance in the KV store and serve /_core/services.'),
@@ -107,7 +110,7 @@ const loggingSchema = z
   .object({
     format: z.enum(['text', 'json']).default('text').describe('`text` for people, `json` for log shippers.'),
     level: z
-      .enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .enum(LOG_LEVELS)
       .default('info')
       .describe('Lowest level written.'),
     accessLog: bool(true, 'Write one `info` record per request.'),

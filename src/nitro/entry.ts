@@ -8,7 +8,7 @@
  * `DSKITY_*` variable the runtime reads.
  */
 import { config, loaders, manifest } from '#dskity/manifest'
-import { startDskityServer } from '../runtime/server.ts'
+import { parsePort, startDskityServer } from '../runtime/server.ts'
 import { DskityError, ErrorCodes, isDskityError } from '../errors.ts'
 import type { FileLoader } from '../runtime/types.ts'
 
@@ -37,8 +37,8 @@ try {
 function listenPort(env: NodeJS.ProcessEnv): number {
   const raw = env.NITRO_PORT || env.PORT
   if (!raw) return 8000
-  const port = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || port > 65535) {
+  const port = parsePort(raw)
+  if (port === undefined) {
     throw new DskityError(ErrorCodes.CLI_ARGS, `${env.NITRO_PORT ? 'NITRO_PORT' : 'PORT'}=${JSON.stringify(raw)} is not a port number (0-65535)`)
   }
   return port

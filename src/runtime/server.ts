@@ -199,6 +199,16 @@ function installSignalHandlers(current: () => DskityRuntime, close: () => Promis
   process.on('SIGINT', onSignal)
 }
 
+/**
+ * A listen port written as a whole number from 0 to 65535 (digits only: no `0x20`, `1e3` or `-1`),
+ * or `undefined`. Shared by `dskity run` (`--port`, `PORT`) and the bundle (`PORT`, `NITRO_PORT`).
+ */
+export function parsePort(raw: string): number | undefined {
+  const text = raw.trim()
+  const port = Number(text)
+  return /^\d+$/.test(text) && port <= 65535 ? port : undefined
+}
+
 function isExplicit(env: NodeJS.ProcessEnv, config: Record<string, unknown>, key: 'advertiseUrl' | 'internalBaseUrl'): boolean {
   const common = (config.common ?? {}) as Record<string, unknown>
   const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)

@@ -227,15 +227,24 @@ function tenths(ms: number): string {
  * starts with a timestamp. Other control characters (CR included) are written as `\xNN`.
  */
 function continuation(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text
+  const escaped = escapeChars(text, CONTROL_BUT_LF)
   return escaped.includes('\n') ? escaped.replace(/\n/g, '\n    ') : escaped
 }
 
 /** Single-line fields (the access log's path, `key=value` extras): every control character as `\xNN`. */
 function escapeControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text
+  return escapeChars(text, CONTROL)
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LF = /[\u0000-\u0009\u000b-\u001f\u007f]/g
+
+/** `text` with every character `pattern` (global) matches written as `\xNN`. */
+function escapeChars(text: string, pattern: RegExp): string {
+  pattern.lastIndex = 0
+  return pattern.test(text) ? text.replace(pattern, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text
 }
 
 function safeJson(value: unknown): string {

@@ -2,7 +2,7 @@
 // against bare h3 on node:http with the same number of routes (the floor: Node's own boot).
 // Run alone: node --import jiti/register bench/cold-start.ts   (BENCH_COLD_RUNS, default 7)
 import { join } from 'node:path'
-import { buildApp, cleanEnv, freePort, generatedApp, isMain, median, PIN, REPO, start, table, waitFor200, writeTree } from './harness.ts'
+import { buildApp, cleanEnv, freePort, generatedApp, isMain, median, PIN, REPO, start, timingTable, waitFor200, writeTree } from './harness.ts'
 
 const MODULES = 50
 const PER_MODULE = 10
@@ -33,10 +33,9 @@ export async function benchColdStart(runs = Number(process.env.BENCH_COLD_RUNS ?
   }
   const dskityMs = median(dskity)
   const h3Ms = median(h3)
-  table([
-    ['server', 'median ms', 'min ms', 'max ms'],
-    ['dskity bundle (50/500)', dskityMs, Math.min(...dskity), Math.max(...dskity)],
-    ['bare h3, 500 routes', h3Ms, Math.min(...h3), Math.max(...h3)],
+  timingTable('server', [
+    ['dskity bundle (50/500)', dskity],
+    ['bare h3, 500 routes', h3],
   ])
   console.log(`target < 300 ms: ${dskityMs < 300 ? 'met' : 'MISSED'}`)
   console.log(`ratio cold start dskity / bare h3: ${(dskityMs / h3Ms).toFixed(2)}x (${Math.round(dskityMs)} ms vs ${Math.round(h3Ms)} ms; target 300 ms)`)

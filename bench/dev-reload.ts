@@ -2,7 +2,7 @@
 // Run alone: node --import jiti/register bench/dev-reload.ts
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { BIN, cleanEnv, freePort, isMain, median, REPO, sleep, start, table, waitFor200, writeTree } from './harness.ts'
+import { BIN, cleanEnv, freePort, isMain, median, REPO, sleep, start, timingTable, waitFor200, writeTree } from './harness.ts'
 
 const route = (v: number) => `import { defineEventHandler } from 'dskity'\nexport default defineEventHandler(() => ({ v: ${v} }))\n`
 
@@ -29,7 +29,7 @@ export async function benchDevReload(edits = 5): Promise<{ medianMs: number }> {
       times.push(performance.now() - t0)
     }
     const medianMs = median(times)
-    table([['measure', 'median ms', 'min ms', 'max ms'], ['route edit → new response', medianMs, Math.min(...times), Math.max(...times)]])
+    timingTable('measure', [['route edit → new response', times]])
     console.log(`target < 1 s: ${medianMs < 1000 ? 'met' : 'MISSED'}`)
     console.log(`ratio dev reload / 1 s target: ${(medianMs / 1000).toFixed(2)}x (${Math.round(medianMs)} ms)`)
     return { medianMs }

@@ -156,6 +156,11 @@ export function median(values: number[]): number {
 }
 
 /** Prints a fixed-width table. */
+/** A timings table: one `label · median · min · max` row per series (ms). */
+export function timingTable(first: string, series: Array<[label: string, samples: number[]]>): void {
+  table([[first, 'median ms', 'min ms', 'max ms'], ...series.map(([label, samples]) => [label, median(samples), Math.min(...samples), Math.max(...samples)])])
+}
+
 export function table(rows: Array<Array<string | number>>): void {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)))

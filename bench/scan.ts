@@ -3,7 +3,7 @@
 // Run alone: node --import jiti/register bench/scan.ts
 import { spawnSync } from 'node:child_process'
 import { prepareApp } from '../src/cli/prepare.ts'
-import { BIN, cleanEnv, generatedApp, isMain, median, REPO, table, writeTree } from './harness.ts'
+import { BIN, cleanEnv, generatedApp, isMain, median, REPO, timingTable, writeTree } from './harness.ts'
 
 /** Prints scan medians; the last line is the CLI time against the 1 s target. */
 export async function benchScan(runs = 5): Promise<{ inProcessMs: number; cliMs: number }> {
@@ -28,10 +28,9 @@ export async function benchScan(runs = 5): Promise<{ inProcessMs: number; cliMs:
   }
   const inProcessMs = median(inProcess)
   const cliMs = median(cli)
-  table([
-    ['measure', 'median ms', 'min ms', 'max ms'],
-    ['prepareApp (warm, in-process)', inProcessMs, Math.min(...inProcess), Math.max(...inProcess)],
-    ['`dskity list --json` (process)', cliMs, Math.min(...cli), Math.max(...cli)],
+  timingTable('measure', [
+    ['prepareApp (warm, in-process)', inProcess],
+    ['`dskity list --json` (process)', cli],
   ])
   console.log(`target < 1 s: ${cliMs < 1000 ? 'met' : 'MISSED'}`)
   console.log(`ratio scan of 1,000 routes / 1 s target: ${(cliMs / 1000).toFixed(2)}x (CLI ${Math.round(cliMs)} ms, in-process ${Math.round(inProcessMs)} ms)`)

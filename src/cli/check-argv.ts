@@ -40,7 +40,10 @@ export function checkArgv(command: string, argv: readonly string[], spec: Record
     if (!token.startsWith('--')) return `unknown option \`${token}\` for \`dskity ${command}\`. Options: ${known.join(', ') || 'none'}.`
     const [raw, inline] = splitOnce(token.slice(2), '=')
     let def = options.get(raw)
-    if (!def && raw.startsWith('no-') && options.get(raw.slice(3))?.type === 'boolean') def = options.get(raw.slice(3))
+    if (!def && raw.startsWith('no-')) {
+      const negated = options.get(raw.slice(3))
+      if (negated?.type === 'boolean') def = negated
+    }
     if (!def) {
       return `unknown option \`--${raw}\` for \`dskity ${command}\`${didYouMean(`--${raw}`, known)}. Options: ${known.join(', ') || 'none'}.`
     }

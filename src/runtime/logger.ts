@@ -29,7 +29,7 @@ export interface LoggerOptions {
 const CALLSITE = Symbol.for('dskity.callsite')
 const FAST = Symbol.for('dskity.logger.accessLog')
 
-/** One access-log record: what the pipeline knows when a response has finished. */
+/** One access-log record: what the pipeline knows when a response has finished (`durationMs` unrounded; written with one decimal). */
 export interface AccessRecord {
   method: string
   path: string
@@ -79,7 +79,7 @@ export function createLogger(opts: LoggerOptions): ConsolaInstance {
 export function logAccess(logger: ConsolaInstance, r: AccessRecord): void {
   const fast = (logger as unknown as Record<symbol, AccessWriter | undefined>)[FAST]
   if (fast) fast(r)
-  else logger.info(`${r.method} ${r.path} ${r.status}`, withCallSite({ request_id: r.requestId, module: r.module, status: r.status, duration_ms: r.durationMs, route: r.route }, { function: 'accessLog', line: 0 }))
+  else logger.info(`${r.method} ${r.path} ${r.status}`, withCallSite({ request_id: r.requestId, module: r.module, status: r.status, duration_ms: Math.round(r.durationMs * 10) / 10, route: r.route }, { function: 'accessLog', line: 0 }))
 }
 
 /**

@@ -68,7 +68,7 @@ export function createPipeline(p: PipelineOptions): Pipeline {
       const seconds = (performance.now() - started) / 1000
       p.metrics.observeRequest(method, route, res.statusCode, seconds)
       // The record names its request and module itself: no async context is needed after the response.
-      if (accessLog) logAccess(p.logger, { method, path, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, route, requestId, module: match.target?.module ?? 'dskity' })
+      if (accessLog) logAccess(p.logger, { method, path, status: res.statusCode, durationMs: seconds * 1000, route, requestId, module: match.target?.module ?? 'dskity' })
     }
     if (cors?.(req, res)) {
       done()

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { connect } from 'node:net'
+import { freePort } from './e2e/hosts.ts'
 
 /**
  * Whether a TCP service answers on 127.0.0.1:port. Service-backed tests use it to skip loudly on a
@@ -36,4 +37,28 @@ export function binaryAvailable(name: string): boolean {
     console.warn(`\n*** ${message}: SKIPPING the tests that start their own ${name} ***\n`)
   }
   return found
+}
+
+/**
+ * Starts a server binary of our own (`redis-server`, `mosquitto`) on a free loopback port and
+ * resolves once it accepts connections; its output is kept for the error if it never does.
+ *
+ * @example const { port, proc } = await startOwnServer('mosquitto', (port) => ['-p', String(port)])
+ */
+export async function startOwnServer(bin: string, args: (port: number) => string[]): Promise<{ port: number; proc: ChildProcess }> {
+  const port = await freePort()
+  const proc = spawn(bin, args(port), { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  proc.stdout!.on('data', (d) => (output += d))
+  proc.stderr!.on('data', (d) => (output += d))
+  for (let i = 0; i < 200 && proc.exitCode === null; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)))
+      socket.on('error', () => resolve(false))
+    })
+    if (up) return { port, proc }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  proc.kill('SIGKILL')
+  throw new Error(`${bin} ${args(port).join(' ')} did not accept connections on ${port}:\n${output}`)
 }

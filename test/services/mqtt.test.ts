@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createMqttClient, type MqttClient } from '../../src/clients/mqtt.ts'
-import { binaryAvailable, serviceAvailable } from '../service-available.ts'
+import { binaryAvailable, serviceAvailable, startOwnServer } from '../service-available.ts'
 
 const available = await serviceAvailable('Mosquitto', 1883)
 const prefix = `dskity-test/${process.pid}-${Date.now().toString(36)}`
@@ -83,8 +83,7 @@ describe.skipIf(!available)('MQTT client against Mosquitto', () => {
 
   it.skipIf(!binaryAvailable('mosquitto'))('a publish to a broker that stopped answering fails within connectTimeoutSeconds, coded as unavailable', async () => {
     // Our own Mosquitto on a free port, frozen with SIGSTOP: the TCP connection stays up, no PUBACK comes.
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
-    const broker = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' })
+    const { port, proc: broker } = await startOwnServer('mosquitto', (p) => ['-p', String(p)])
     try {
       const mqtt = connect({ port, connectTimeoutSeconds: 0.5 })
       await mqtt.waitConnected(5_000)

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process'
-import { connect } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import { configSchema } from '../../src/config/schema.ts'
 import { createKv, type KvHandle } from '../../src/kv/create-kv.ts'
 import { describeKvContract } from '../kv/contract.ts'
-import { binaryAvailable, serviceAvailable } from '../service-available.ts'
+import { binaryAvailable, serviceAvailable, startOwnServer } from '../service-available.ts'
 
 const up = await serviceAvailable('Redis', 6379)
 const prefix = `dskity-test-${process.pid}-${Date.now()}`
@@ -59,13 +57,11 @@ describe.skipIf(!up)('redis KV', () => {
 
   it.skipIf(!binaryAvailable('redis-server'))('a Redis that accepts connections but never answers: 60 concurrent operations fail bounded, sharing one wait', async () => {
     // Our own redis-server, frozen with SIGSTOP: the kernel accepts the connection, nothing answers.
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
-    const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    const { port, proc: server } = await startOwnServer('redis-server', (p) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'])
     const nodeWarnings: Error[] = []
     const onWarning = (w: Error) => nodeWarnings.push(w)
     process.on('warning', onWarning)
     try {
-      await waitForPort(port)
       process.kill(server.pid!, 'SIGSTOP')
       const handle = createKv(configSchema.parse({ kv: { store: 'redis', redis: { url: `redis://127.0.0.1:${port}/0` } } }).kv, { logger: { warn: () => {} }, commandTimeoutMs: 500 })
       const started = Date.now()
@@ -82,14 +78,3 @@ describe.skipIf(!up)('redis KV', () => {
   })
 })
 
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)))
-      socket.on('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`redis-server on ${port} did not start`)
-}

@@ -177,10 +177,17 @@ export function createMqttClient(opts: MqttOptions, { logger }: { logger: Logger
     close: () =>
       (closing ??= (async () => {
         ready = false
-        // A clean DISCONNECT when connected; if the broker does not answer in 2 s, drop the socket.
-        const clean = client.endAsync(false)
-        const timer = setTimeout(() => client.end(true), 2_000)
-        await clean.finally(() => clearTimeout(timer))
+        // A clean DISCONNECT when connected; if the broker does not answer in 2 s, drop the socket and
+        // stop waiting (the pending clean end may never settle once its broker is gone).
+        let timer: NodeJS.Timeout | undefined
+        const forced = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            client.end(true)
+            resolve()
+          }, 2_000)
+        })
+        await Promise.race([client.endAsync(false).catch(() => {}), forced])
+        clearTimeout(timer)
       })()),
     raw: client,
   }
